@@ -457,6 +457,7 @@ def plan_graph(rec: dict[str, Any], ctx: Context, *, name: str = "record") -> Gr
         add(g, s, SKOS.prefLabel, lit(goal["text"], NB))
         add(g, s, SKOS.prefLabel, lit(goal.get("text_en"), EN))
         _source(g, s, src, goal.get("lines"), where)
+        add(g, s, SKOS.editorialNote, lit(goal.get("notes"), EN))
         for link in _section_links(sections, goal.get("section"), where):
             _link(g, ctx, s, link, where)
         for link in goal.get("links") or []:

@@ -1,0 +1,188 @@
+"""Writers for query results and graphs: one registry serves ``--format`` and export.
+
+Owns: turning a QueryResult into table, csv, tsv, json (SPARQL 1.1 JSON results), md or
+html text, and a graph into an RDF serialisation. Tables show labels (in the chosen
+language, with a fallback) rather than IRIs; csv/tsv/json keep values exact.
+It must not run queries or read files.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping
+
+from .queries import QueryResult
+
+SELECT_FORMATS: tuple[str, ...] = ("table", "csv", "tsv", "json", "md", "html")
+
+
+@dataclass(frozen=True)
+class GraphFormat:
+    name: str
+    rdflib_name: str
+    suffix: str
+    mime: str
+    quads: bool = False
+
+
+GRAPH_FORMATS: dict[str, GraphFormat] = {
+    "turtle": GraphFormat("turtle", "turtle", ".ttl", "text/turtle"),
+    "nt": GraphFormat("nt", "nt", ".nt", "application/n-triples"),
+    "trig": GraphFormat("trig", "trig", ".trig", "application/trig", quads=True),
+    "nquads": GraphFormat("nquads", "nquads", ".nq", "application/n-quads", quads=True),
+    "json-ld": GraphFormat("json-ld", "json-ld", ".jsonld", "application/ld+json"),
+    "xml": GraphFormat("xml", "xml", ".rdf", "application/rdf+xml"),
+}
+GRAPH_ALIASES = {"ttl": "turtle", "ntriples": "nt", "jsonld": "json-ld", "rdf/xml": "xml", "rdfxml": "xml"}
+
+
+class Labeler:
+    """IRI -> label in a language, with fallback nb, en, any; CURIE when there is none."""
+
+    def __init__(self, graph: Any, lang: str = "nb"):
+        from rdflib.namespace import RDFS, SKOS
+
+        self.lang = lang
+        self._labels: dict[str, dict[str, str]] = {}
+        for prop in (RDFS.label, SKOS.prefLabel):
+            for s, o in graph.subject_objects(prop):
+                self._labels.setdefault(str(s), {}).setdefault(getattr(o, "language", None) or "", str(o))
+        self._ns = graph.namespace_manager
+
+    def __call__(self, term: Any) -> str:
+        from rdflib import URIRef
+
+        if term is None:
+            return ""
+        if isinstance(term, URIRef):
+            by_lang = self._labels.get(str(term))
+            if by_lang:
+                for lang in (self.lang, "nb", "en", ""):
+                    if lang in by_lang:
+                        return by_lang[lang]
+                return next(iter(by_lang.values()))
+            try:
+                return self._ns.normalizeUri(term)
+            except Exception:
+                return str(term)
+        return str(term)
+
+
+def _plain(term: Any) -> str:
+    return "" if term is None else str(term)
+
+
+def write_select(result: QueryResult, fmt: str, *, labeler: Callable[[Any], str] | None = None,
+                 title: str | None = None, lang: str = "nb") -> str:
+    """Serialise a SELECT result in ``fmt`` (one of SELECT_FORMATS)."""
+    if result.kind != "select":
+        raise ValueError("write_select needs a SELECT result")
+    label = labeler or _plain
+    if fmt == "csv":
+        return _delimited(result, ",")
+    if fmt == "tsv":
+        return _tsv(result)
+    if fmt == "json":
+        return json.dumps(sparql_json(result), ensure_ascii=False, indent=2) + "\n"
+    if fmt == "md":
+        return _markdown(result, label)
+    if fmt == "table":
+        return _table(result, label)
+    if fmt == "html":
+        from .html import report_page
+
+        return report_page(result, label, title=title or (result.query.name if result.query else "query"), lang=lang)
+    raise ValueError(f"unknown format {fmt!r}")
+
+
+def _delimited(result: QueryResult, delimiter: str) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, delimiter=delimiter, lineterminator="\r\n")
+    w.writerow(result.vars)
+    for row in result.rows:
+        w.writerow([_plain(v) for v in row])
+    return buf.getvalue()
+
+
+def _tsv(result: QueryResult) -> str:
+    """SPARQL 1.1 TSV-like, but with plain values so spreadsheets read it as text."""
+    def clean(v: Any) -> str:
+        return _plain(v).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+    lines = ["\t".join(result.vars)]
+    lines += ["\t".join(clean(v) for v in row) for row in result.rows]
+    return "\n".join(lines) + "\n"
+
+
+def sparql_json(result: QueryResult) -> dict[str, Any]:
+    """SPARQL 1.1 Query Results JSON."""
+    from rdflib import BNode, Literal, URIRef
+
+    def term(v: Any) -> dict[str, str]:
+        if isinstance(v, URIRef):
+            return {"type": "uri", "value": str(v)}
+        if isinstance(v, BNode):
+            return {"type": "bnode", "value": str(v)}
+        if isinstance(v, Literal):
+            out = {"type": "literal", "value": str(v)}
+            if v.language:
+                out["xml:lang"] = v.language
+            elif v.datatype:
+                out["datatype"] = str(v.datatype)
+            return out
+        return {"type": "literal", "value": str(v)}
+
+    bindings = []
+    for row in result.rows:
+        bindings.append({k: term(v) for k, v in zip(result.vars, row) if v is not None})
+    return {"head": {"vars": list(result.vars)}, "results": {"bindings": bindings}}
+
+
+def _markdown(result: QueryResult, label: Callable[[Any], str]) -> str:
+    def cell(v: Any) -> str:
+        return label(v).replace("|", "\\|").replace("\n", "<br>")
+
+    lines = ["| " + " | ".join(result.vars) + " |", "|" + "---|" * len(result.vars)]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in result.rows]
+    return "\n".join(lines) + "\n"
+
+
+def _table(result: QueryResult, label: Callable[[Any], str], max_width: int = 60) -> str:
+    def cell(v: Any) -> str:
+        text = " ".join(label(v).split())
+        return text if len(text) <= max_width else text[: max_width - 1] + "…"
+
+    rows = [[cell(v) for v in row] for row in result.rows]
+    widths = [len(h) for h in result.vars]
+    for row in rows:
+        widths = [max(w, len(c)) for w, c in zip(widths, row)]
+    numeric = [all(r[i].isdigit() for r in rows if r[i]) and any(r[i] for r in rows) for i in range(len(widths))]
+
+    def fmt_row(cells: list[str]) -> str:
+        return "  ".join(c.rjust(w) if num else c.ljust(w) for c, w, num in zip(cells, widths, numeric)).rstrip()
+
+    out = [fmt_row(list(result.vars)), "  ".join("-" * w for w in widths)]
+    out += [fmt_row(r) for r in rows]
+    return "\n".join(out) + "\n"
+
+
+def graph_format(name: str) -> GraphFormat:
+    name = GRAPH_ALIASES.get(name, name)
+    try:
+        return GRAPH_FORMATS[name]
+    except KeyError:
+        raise ValueError(f"unknown RDF format {name!r}; use one of {', '.join(GRAPH_FORMATS)}") from None
+
+
+def serialize_graph(graph: Any, fmt: str, *, context: Mapping[str, Any] | None = None) -> str:
+    """Serialise a Graph (or a Dataset for quad formats) as text."""
+    gf = graph_format(fmt)
+    kwargs: dict[str, Any] = {}
+    if gf.name == "json-ld" and context is not None:
+        kwargs["context"] = dict(context)
+        kwargs["auto_compact"] = True
+    out = graph.serialize(format=gf.rdflib_name, **kwargs)
+    return out if isinstance(out, str) else out.decode("utf-8")

@@ -1,0 +1,63 @@
+"""Shared fixtures: the bundled graph (session scope: the API never mutates it), a CLI
+runner, and paths to the test data and the seed texts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parent.parent
+TEST_DATA = Path(__file__).resolve().parent / "data"
+SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--skip-slow", action="store_true", help="skip tests marked slow (wheel build, servers)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--skip-slow"):
+        skip = pytest.mark.skip(reason="--skip-slow given")
+        for item in items:
+            if "slow" in item.keywords:
+                item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def bundled_kg():
+    import rusgraph
+
+    return rusgraph.load()
+
+
+@pytest.fixture(scope="session")
+def upper_dir() -> Path:
+    from rusgraph.sources import bundled_data_sources
+
+    return bundled_data_sources(upper_only=True)[0]
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def write(tmp_path: Path):
+    """write('name.ttl', text) -> Path"""
+
+    def _write(name: str, text: str) -> Path:
+        p = tmp_path / name
+        p.write_text(text, encoding="utf-8")
+        return p
+
+    return _write
+
+
+@pytest.fixture(scope="session")
+def seeds() -> Path:
+    if not SEEDS.is_dir():
+        pytest.skip(f"seed texts not found at {SEEDS} (they sit beside the repository in ../shared/seeds)")
+    return SEEDS

@@ -112,7 +112,8 @@ class Context:
     themes: dict[str, URIRef] = field(default_factory=dict)
     status: dict[str, URIRef] = field(default_factory=dict)  # normalised text -> concept
     risk: dict[str, URIRef] = field(default_factory=dict)
-    orgs: dict[str, URIRef] = field(default_factory=dict)  # normalised name -> org IRI
+    orgs: dict[str, URIRef] = field(default_factory=dict)  # org code -> org IRI
+    unit_orgs: dict[str, URIRef] = field(default_factory=dict)  # normalised name -> city/national body
     districts: dict[str, URIRef] = field(default_factory=dict)  # SSB code -> IRI
 
     def code(self, code: str, where: str) -> URIRef:
@@ -242,9 +243,12 @@ def organisations_graph(upper: dict[str, Any], ctx: Context) -> Graph:
             if o.get("part_of"):
                 g.add((s, ORG.subOrganizationOf, _org_ref(o["part_of"])))
         ctx.orgs[o["code"]] = s
-        for name in [o.get("label_nb"), *(o.get("alt_nb") or [])]:
-            if name:
-                ctx.orgs[norm(name)] = s
+        # A responsible unit named like a city or national body is that body; NAV is not
+        # matched, because in a district plan 'NAV' is the district's own NAV office.
+        if o["code"] not in DISTRICT_LOCAL_ORGS and kind not in ("District", "Country"):
+            for name in [o.get("label_nb"), *(o.get("alt_nb") or [])]:
+                if name:
+                    ctx.unit_orgs[norm(name)] = s
         _labels(g, s, o)
         add(g, s, SKOS.notation, lit(o.get("notation"), None))
         for iri in o.get("exact_match") or []:
@@ -256,6 +260,8 @@ def organisations_graph(upper: dict[str, Any], ctx: Context) -> Graph:
 def _org_ref(code: str) -> URIRef:
     return URIRef(unit_iri("0301")) if code == "oslo" else URIRef(org_iri(code))
 
+
+DISTRICT_LOCAL_ORGS = ("nav",)
 
 _PLAN_KIND = {
     "NationalPlan": RUS.NationalPlan,
@@ -452,7 +458,6 @@ def plan_graph(rec: dict[str, Any], ctx: Context, *, name: str = "record") -> Gr
         goals[goal["id"]] = s
         g.add((s, RDF.type, RUS.DistrictGoal))
         g.add((s, SKOS.inScheme, plan))
-        g.add((s, RUS.inPlan, plan))
         g.add((s, RUS.district, district))
         add(g, s, SKOS.prefLabel, lit(goal["text"], NB))
         add(g, s, SKOS.prefLabel, lit(goal.get("text_en"), EN))
@@ -554,7 +559,7 @@ def _lookup(table: dict[str, URIRef], text: str, what: str, where: str) -> URIRe
 
 def _unit(g: Graph, ctx: Context, code: str, district: URIRef, name: str) -> URIRef:
     """A responsible unit: a city body when the name is one, else a unit of the district."""
-    org = ctx.orgs.get(norm(name))
+    org = ctx.unit_orgs.get(norm(name))
     if org is not None:
         return org
     u = URIRef(district_unit_iri(code, name))

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import Iterable, Sequence, Union
 
-from rdflib import Graph, URIRef
+from rdflib import Dataset, Graph, URIRef
 
 from .errors import SourceError
 from .graph import KnowledgeGraph, graph_name_for
@@ -19,6 +19,8 @@ from .namespaces import bind_prefixes
 from .resources import RDF_SUFFIXES, bundled_dir, rdf_files
 
 Source = Union[str, Path, Graph]
+
+QUAD_FORMATS = ("trig", "nquads")
 
 _URL = re.compile(r"^https?://", re.I)
 
@@ -60,7 +62,7 @@ def parse_file(path: Path, fmt: str | None = None) -> Graph:
     if path.is_dir():
         raise SourceError("expected a file, got a directory", where=str(path))
     fmt = fmt or _format_for(path.name)
-    g = Graph()
+    g = Dataset() if fmt in QUAD_FORMATS else Graph()
     try:
         with path.open("rb") as fh:
             g.parse(fh, format=fmt, publicID=path.resolve().as_uri())
@@ -98,7 +100,7 @@ def parse_url(url: str, timeout: float = 30.0) -> Graph:
         "application/trig": "trig",
     }
     fmt = by_type.get(ctype) or _format_for(url)
-    g = Graph()
+    g = Dataset() if fmt in QUAD_FORMATS else Graph()
     try:
         g.parse(data=body, format=fmt, publicID=url)
     except Exception as exc:
@@ -133,11 +135,29 @@ def _parse_any(thing: Graph | Path | str) -> Graph:
     return parse_file(thing)
 
 
+def _split(parsed: Graph, name: URIRef) -> list[tuple[URIRef, Graph]]:
+    """A parsed Dataset becomes one part per named graph (its own name) plus its default
+    graph under ``name``; a plain Graph is one part."""
+    if not isinstance(parsed, Dataset):
+        return [(name, parsed)]
+    out = []
+    for ctx in parsed.graphs():
+        if len(ctx) == 0:
+            continue
+        g = Graph()
+        g += ctx
+        ident = ctx.identifier
+        is_default = str(ident) == "urn:x-rdflib:default" or ident == name
+        out.append((name if is_default else URIRef(str(ident)), g))
+    return out
+
+
 def _merge(items: Iterable[Source]) -> Graph:
     g = bind_prefixes(Graph())
     for item in items:
-        for _key, thing in _expand(item):
-            g += _parse_any(thing)
+        for key, thing in _expand(item):
+            for _name, part in _split(_parse_any(thing), graph_name_for(key)):
+                g += part
     return g
 
 
@@ -173,12 +193,11 @@ def load(
     names: list[str] = []
     for item in data_items:
         for key, thing in _expand(item):
-            g = _parse_any(thing)
-            name = graph_name_for(key)
-            if name in parts:
-                parts[name] = parts[name] + g
-            else:
-                parts[name] = g
+            for name, g in _split(_parse_any(thing), graph_name_for(key)):
+                if name in parts:
+                    parts[name] = parts[name] + g
+                else:
+                    parts[name] = g
             names.append(str(thing) if not isinstance(thing, Graph) else key)
     return KnowledgeGraph(
         ontology=_merge(onto_items),

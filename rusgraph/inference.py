@@ -33,6 +33,12 @@ def _trivial(s, p, o) -> bool:  # type: ignore[no-untyped-def]
     if p in (RDFS.subClassOf, RDFS.subPropertyOf, OWL.sameAs, OWL.equivalentClass,
              OWL.equivalentProperty) and s == o:
         return True
+    # Schema-level closure (domains widened to superclasses, property characteristics, ...)
+    # is a fact about the vocabulary, not the plans.
+    if str(p).startswith((str(RDFS), str(OWL))) and p != OWL.sameAs:
+        return True
+    if p == RDF.type and isinstance(o, URIRef) and str(o).startswith(_VOCAB_NS):
+        return True
     if not isinstance(s, URIRef):
         return True  # literal subjects and blank nodes from the closure rules
     return False

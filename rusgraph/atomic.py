@@ -1,16 +1,18 @@
 """Atomic file writes: a reader sees the old file or the new one, never half of one.
 
 Owns: writing to a temporary file in the target's directory, flushing it to disk and
-renaming it over the target. Nothing else in rusgraph opens an output file for writing.
+renaming it over the target (for several files, a directory written beside the target
+and renamed). Nothing else in rusgraph opens an output file for writing.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Iterator
+from typing import IO, Iterator, Mapping
 
 
 @contextmanager
@@ -24,6 +26,7 @@ def atomic_writer(path: str | os.PathLike[str], mode: str = "w", encoding: str |
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
+        os.chmod(tmp, _file_mode(target))  # mkstemp makes it 0600; keep the usual mode
         kwargs = {} if "b" in mode else {"encoding": encoding, "newline": ""}
         with os.fdopen(fd, mode, **kwargs) as fh:
             yield fh
@@ -38,6 +41,20 @@ def atomic_writer(path: str | os.PathLike[str], mode: str = "w", encoding: str |
         raise
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _file_mode(target: Path) -> int:
+    """The mode the file would have if written in place: the old file's, else 0666 less the umask."""
+    try:
+        return target.stat().st_mode & 0o777
+    except OSError:
+        return 0o666 & ~_umask()
+
+
 def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
     with atomic_writer(path) as fh:
         fh.write(text)
@@ -46,3 +63,36 @@ def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
 def write_bytes_atomic(path: str | os.PathLike[str], data: bytes) -> None:
     with atomic_writer(path, "wb", encoding=None) as fh:
         fh.write(data)
+
+
+def write_files_atomic(directory: str | os.PathLike[str], contents: Mapping[str, bytes]) -> list[Path]:
+    """Write several files into ``directory``; return their paths.
+
+    A directory that does not exist yet appears whole: the files are written into a
+    temporary sibling directory, flushed, and that directory is renamed to ``directory``.
+    In an existing directory each file is replaced atomically (other files are left
+    alone). An interruption leaves no half-written file either way.
+    """
+    target = Path(directory)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    try:
+        os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes it 0700; the result is an ordinary directory
+        for name, data in contents.items():
+            with open(tmp / name, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+        if not target.exists():
+            try:
+                os.rename(tmp, target)
+                return [target / name for name in contents]
+            except OSError:
+                if not target.is_dir():  # raced with someone creating a file there
+                    raise
+        for name in contents:
+            os.replace(tmp / name, target / name)
+        return [target / name for name in contents]
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)

@@ -77,7 +77,7 @@ _MONTHS = {
 def parse_deadline(text: str | None) -> Literal | None:
     """The typed deadline a deadline cell gives, or None.
 
-    Rules (documented in data/README.md): a full date d.m.yyyy gives xsd:date; a month name
+    Rules (documented in data/README.md): a full date d.m.yyyy (or yyyy-mm-dd) gives xsd:date; a month name
     and a year give xsd:gYearMonth; otherwise exactly one distinct year, written yyyy or as
     a two-digit suffix such as 'høst-22' or '1.kvartal -22', gives xsd:gYear. Text with no
     year ('Kontinuerlig', 'Fortløpende') or with several different years gives nothing.
@@ -89,6 +89,9 @@ def parse_deadline(text: str | None) -> Literal | None:
     if m:
         d, mo, y = (int(x) for x in m.groups())
         return Literal(f"{y:04d}-{mo:02d}-{d:02d}", datatype=XSD.date)
+    m = re.search(r"\b(\d{4})-(\d{2})-(\d{2})\b", t)  # ISO yyyy-mm-dd, as spreadsheets write it
+    if m:
+        return Literal(m.group(0), datatype=XSD.date)
     years = {int(y) for y in re.findall(r"\b(20\d{2})\b", t)}
     years |= {2000 + int(y) for y in re.findall(r"-\s?(\d{2})\b", t)}
     if len(years) != 1:
@@ -414,8 +417,13 @@ def standards_graph(upper: dict[str, Any], ctx: Context) -> Graph:
 # --------------------------------------------------------------------------- district plans
 
 
-def plan_graph(rec: dict[str, Any], ctx: Context, *, name: str = "record") -> Graph:
-    """The RDF for one district plan record (the transcription format)."""
+def plan_graph(rec: dict[str, Any], ctx: Context, *, name: str = "record",
+               require_lines: bool = True) -> Graph:
+    """The RDF for one district plan record (the transcription format).
+
+    ``require_lines=False`` (the spreadsheet importer) lets goals and measures without a
+    source line range through: they keep prov:wasDerivedFrom but get no line numbers.
+    """
     g = Graph()
     code = rec["district"]
     if code not in ctx.districts:
@@ -461,7 +469,7 @@ def plan_graph(rec: dict[str, Any], ctx: Context, *, name: str = "record") -> Gr
         g.add((s, RUS.district, district))
         add(g, s, SKOS.prefLabel, lit(goal["text"], NB))
         add(g, s, SKOS.prefLabel, lit(goal.get("text_en"), EN))
-        _source(g, s, src, goal.get("lines"), where)
+        _source(g, s, src, goal.get("lines"), where, required=require_lines)
         add(g, s, SKOS.editorialNote, lit(goal.get("notes"), EN))
         for link in _section_links(sections, goal.get("section"), where):
             _link(g, ctx, s, link, where)
@@ -490,7 +498,7 @@ def plan_graph(rec: dict[str, Any], ctx: Context, *, name: str = "record") -> Gr
             add(g, s, RUS.activity, lit(act, NB))
         if m.get("section"):
             add(g, s, RUS.sectionHeading, lit(sections[m["section"]]["heading"], NB))
-        _source(g, s, src, m.get("lines"), where)
+        _source(g, s, src, m.get("lines"), where, required=require_lines)
         add(g, s, RUS.responsibleText, lit(m.get("responsible"), NB))
         for unit in m.get("units") or []:
             g.add((s, RUS.responsibleUnit, _unit(g, ctx, code, district, unit)))
@@ -538,9 +546,12 @@ def _section_links(sections: dict[str, Any], sid: str | None, where: str) -> Ite
     return out
 
 
-def _source(g: Graph, s: URIRef, src: URIRef, lines: list[int] | None, where: str) -> None:
+def _source(g: Graph, s: URIRef, src: URIRef, lines: list[int] | None, where: str,
+            *, required: bool = True) -> None:
     g.add((s, PROV.wasDerivedFrom, src))
     if not lines:
+        if not required:
+            return
         raise BuildError("missing line range", where=where)
     start, end = int(lines[0]), int(lines[-1])
     if not 0 < start <= end:
@@ -582,27 +593,42 @@ def to_turtle(g: Graph) -> str:
     return g.serialize(format="turtle")
 
 
-def build(src_dir: Path) -> dict[str, str]:
-    """All generated files as {relative path under data/: Turtle text}."""
-    def read(path: Path) -> dict[str, Any]:
-        try:
-            return json.loads(path.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as exc:
-            raise BuildError(f"not valid JSON: {exc.msg}", where=f"{path}, line {exc.lineno}") from None
+def read_record(path: Path) -> dict[str, Any]:
+    """One transcription JSON file; BuildError with the file and line when it does not parse."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise BuildError(f"not valid JSON: {exc.msg}", where=f"{path}, line {exc.lineno}") from None
 
-    ctx = Context()
-    vocab = read(src_dir / "vocabularies.json")
-    upper = read(src_dir / "upper.json")
-    out: dict[str, str] = {}
-    pieces = [
+
+def _upper_pieces(src_dir: Path, ctx: Context) -> list[tuple[str, str, Graph]]:
+    """The upper levels' graphs (vocabularies first), filling ``ctx`` on the way."""
+    vocab = read_record(src_dir / "vocabularies.json")
+    upper = read_record(src_dir / "upper.json")
+    return [
         ("upper/vocabularies.ttl", "vocabularies.json", vocabulary_graph(vocab, ctx)),
         ("upper/organisations.ttl", "upper.json", organisations_graph(upper, ctx)),
         ("upper/national.ttl", "upper.json", national_graph(upper, ctx)),
         ("upper/city-plan.ttl", "upper.json", city_graph(upper, ctx)),
         ("upper/standards.ttl", "upper.json", standards_graph(upper, ctx)),
     ]
+
+
+def upper_context(src_dir: Path) -> Context:
+    """The Context a district plan record is built in: the codes, vocabularies and
+    organisations of ``src_dir``'s vocabularies.json and upper.json (no plan records)."""
+    ctx = Context()
+    _upper_pieces(src_dir, ctx)
+    return ctx
+
+
+def build(src_dir: Path) -> dict[str, str]:
+    """All generated files as {relative path under data/: Turtle text}."""
+    ctx = Context()
+    out: dict[str, str] = {}
+    pieces = _upper_pieces(src_dir, ctx)
     for path in sorted(src_dir.glob("0301*.json")):
-        rec = read(path)
+        rec = read_record(path)
         pieces.append((f"plans/{path.stem}.ttl", path.name, plan_graph(rec, ctx, name=path.name)))
     for rel, src, graph in pieces:
         out[rel] = HEADER.format(src=src) + to_turtle(graph)

@@ -74,6 +74,72 @@ def output_option(fn: Callable[..., Any]) -> Callable[..., Any]:
                         help="Write to this file (atomically) instead of stdout.")(fn)
 
 
+def endpoint_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """--endpoint URL plus --user/--password/--timeout/--graphs, folded into one ``remote``
+    argument (a dict, or None without --endpoint) so commands stay short."""
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        keys = ("endpoint", "user", "password", "timeout", "graphs", "update_url", "store_url")
+        settings = {k: kwargs.pop(k) for k in keys if k in kwargs}
+        kwargs["remote"] = settings if settings.get("endpoint") else None
+        return fn(*args, **kwargs)
+
+    wrapper = click.option("--graphs", default="auto", show_default=True, metavar="auto|store|IRI,...",
+                           help="Dataset of each query: auto = the rusgraph named graphs found in the store; "
+                                "store = the store's own default graph; or graph IRIs.")(wrapper)
+    wrapper = click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0,
+                           show_default=True, help="Seconds to wait for each answer from the endpoint.")(wrapper)
+    wrapper = click.option("--password", envvar="RUSGRAPH_PASSWORD", show_envvar=True,
+                           help="Password for the endpoint (better through the environment variable).")(wrapper)
+    wrapper = click.option("--user", envvar="RUSGRAPH_USER", show_envvar=True, help="User name for the endpoint.")(wrapper)
+    wrapper = click.option("--endpoint", metavar="URL",
+                           help="Work on a SPARQL endpoint (e.g. http://localhost:7878/query) instead of local files.")(wrapper)
+    return wrapper
+
+
+def _connect(remote: dict[str, Any]):  # type: ignore[no-untyped-def]
+    from .remote import Endpoint
+
+    return Endpoint(remote["endpoint"], update_url=remote.get("update_url"), store_url=remote.get("store_url"),
+                    user=remote.get("user"), password=remote.get("password"), timeout=remote["timeout"],
+                    graphs=remote["graphs"])
+
+
+def _target(remote: dict[str, Any] | None, data, ontology, no_ontology, inference):  # type: ignore[no-untyped-def]
+    """The Endpoint when --endpoint is given (local-only options refused), else the loaded graph."""
+    if remote is None:
+        return _load(data, ontology, no_ontology, inference)
+    if data or ontology or no_ontology or inference != "none":
+        raise CliError("--endpoint queries the store: leave out DATA, --ontology and --inference "
+                       "(push inferred triples with rusgraph push --with-inferred)")
+    return _connect(remote)
+
+
+def _fetch(remote, data, ontology, no_ontology, inference, shapes):  # type: ignore[no-untyped-def]
+    """A KnowledgeGraph of the store's data with the local (bundled by default) ontology and shapes."""
+    from .inference import infer
+    from .remote import load_from_endpoint
+
+    if data:
+        raise CliError("give DATA or --endpoint, not both")
+    kg = load_from_endpoint(_connect(remote), ontology=[] if no_ontology else (list(ontology) or None),
+                            shapes=list(shapes) if shapes else None)
+    _info(f"fetched {len(kg.data)} data triples in {len(kg.parts)} graph(s) from {kg.sources[0]}")
+    return kg if inference == "none" else infer(kg, inference)
+
+
+def _label_graph(target, result, fmt):  # type: ignore[no-untyped-def]
+    """The graph labels come from: the local union, or the labels of the result's IRIs
+    fetched from the endpoint (only for the formats that show labels)."""
+    if not hasattr(target, "run_sparql"):
+        return target.union
+    if fmt in ("csv", "tsv", "json"):  # exact values, no labels: spare the round trip
+        from rdflib import Graph
+
+        return Graph()
+    return target.labels_for(v for row in result.rows for v in row)
+
+
 def _load(data: tuple[str, ...], ontology: tuple[str, ...], no_ontology: bool, inference: str,
           *, shapes: tuple[str, ...] | None = None, keep_upper: bool = False):  # type: ignore[no-untyped-def]
     from .inference import infer
@@ -160,29 +226,48 @@ def main(ctx: click.Context, verbose: int, debug: bool) -> None:
               help="fast: one parse per SPARQL constraint; reference: plain pySHACL.")
 @lang_option
 @output_option
+@endpoint_options
 @_handle_errors
-def validate(data, ontology, no_ontology, inference, shapes, fmt, fail_on, district, engine, lang, output):  # type: ignore[no-untyped-def]
+def validate(data, ontology, no_ontology, inference, shapes, fmt, fail_on, district, engine, lang, output, remote):  # type: ignore[no-untyped-def]
     """Check plans against the SHACL shapes.
 
     With no DATA, checks the bundled graph. With DATA (a district's draft plan in Turtle,
     say), checks those files together with the bundled upper levels (national goals, the
     city plan, the Oslostandards, the vocabularies), so a district can check its plan alone.
+    A plan spreadsheet (.xlsx or .csv, see `rusgraph template`) is imported in memory and
+    its results name the sheet, row and column.
 
     \b
     Examples:
       rusgraph validate
       rusgraph validate my-plan.ttl --lang en --fail-on warning
+      rusgraph validate plan.xlsx
       rusgraph validate --district Grorud --format csv -o grorud-findings.csv
+      rusgraph validate --endpoint http://localhost:7878/query
+
+    With --endpoint, the data is read from the store (one CONSTRUCT per rusgraph graph)
+    and checked here, with the bundled (or given) ontology and shapes.
     """
     from .findings import findings, known_district, matches_district, render_csv, render_json, render_text, counts_line
     from .validation import validate as run_validate
 
-    kg = _load(data, ontology, no_ontology, inference, shapes=shapes, keep_upper=True)
+    sheets: list = []  # plan spreadsheets (.xlsx, .csv) among DATA, imported in memory
+    if remote is None:
+        from .spreadsheet import split_sources
+
+        items, sheets = split_sources(data)
+        kg = _load(tuple(items), ontology, no_ontology, inference, shapes=shapes, keep_upper=True)
+    else:
+        kg = _fetch(remote, data, ontology, no_ontology, inference, shapes)
     if district and not known_district(district, kg):
         raise CliError(f"unknown district {district!r}. Use a name such as Grorud or an SSB code such as 030110")
     report = run_validate(kg, engine=engine)
     found = [f for f in findings(report, kg, lang=lang) if matches_district(f, district, kg)]
-    if fmt == "text":
+    if sheets and fmt != "turtle":  # results placed on sheet, row and column
+        from .spreadsheet import place, render_placed
+
+        text = render_placed(place(found, sheets), fmt, lang)
+    elif fmt == "text":
         text = render_text(found, lang)
     elif fmt == "json":
         text = render_json(found, report, lang)
@@ -212,8 +297,9 @@ def validate(data, ontology, no_ontology, inference, shapes, fmt, fail_on, distr
 @click.option("-d", "--output-dir", type=click.Path(file_okay=False), help="Directory for --all.")
 @lang_option
 @output_option
+@endpoint_options
 @_handle_errors
-def report(name, data, ontology, no_ontology, inference, list_, all_, params, fmt, output_dir, lang, output):  # type: ignore[no-untyped-def]
+def report(name, data, ontology, no_ontology, inference, list_, all_, params, fmt, output_dir, lang, output, remote):  # type: ignore[no-untyped-def]
     """Run a canned report by NAME (see --list).
 
     \b
@@ -223,6 +309,7 @@ def report(name, data, ontology, no_ontology, inference, list_, all_, params, fm
       rusgraph report measures --format csv -o measures.csv
       rusgraph report district --param district=Grorud --lang en
       rusgraph report --all --format html -d reports/
+      rusgraph report coverage --endpoint http://localhost:7878/query --format csv
     """
     from .queries import get_query, list_queries
 
@@ -233,6 +320,8 @@ def report(name, data, ontology, no_ontology, inference, list_, all_, params, fm
     if all_:
         if not output_dir:
             raise CliError("--all needs --output-dir DIR")
+        if remote is not None:
+            raise CliError("--all works on local data; run the reports one by one with --endpoint")
         from .reports import write_all
 
         kg = _load(data, ontology, no_ontology, inference)
@@ -243,7 +332,7 @@ def report(name, data, ontology, no_ontology, inference, list_, all_, params, fm
     if not name:
         raise CliError("give a report NAME, or --list to see them")
     query = get_query(name)
-    kg = _load(data, ontology, no_ontology, inference)
+    kg = _target(remote, data, ontology, no_ontology, inference)
     _print_select(kg, query, _parse_params(params), fmt, lang, output)
 
 
@@ -253,7 +342,7 @@ def _print_select(kg, query, params, fmt, lang, output):  # type: ignore[no-unty
 
     result = run_query(kg, query, params, lang=lang)
     if result.kind == "select":
-        _emit(write_select(result, fmt, labeler=Labeler(kg.union, lang), title=query.title(lang), lang=lang), output)
+        _emit(write_select(result, fmt, labeler=Labeler(_label_graph(kg, result, fmt), lang), title=query.title(lang), lang=lang), output)
         click.echo(f"{len(result.rows)} row(s)", err=True)
     elif result.kind == "ask":
         _emit(("true" if result.boolean else "false") + "\n", output)
@@ -273,8 +362,9 @@ def _print_select(kg, query, params, fmt, lang, output):  # type: ignore[no-unty
 @click.option("--format", "fmt", type=click.Choice(SELECT_FORMATS), default="table", show_default=True)
 @lang_option
 @output_option
+@endpoint_options
 @_handle_errors
-def query(query_file, data, ontology, no_ontology, inference, text, params, fmt, lang, output):  # type: ignore[no-untyped-def]
+def query(query_file, data, ontology, no_ontology, inference, text, params, fmt, lang, output, remote):  # type: ignore[no-untyped-def]
     """Run SPARQL from QUERY_FILE (.rq) or -e TEXT.
 
     Common prefixes (rus, skos, dcterms, prov, org, ...) are predeclared for -e.
@@ -283,6 +373,7 @@ def query(query_file, data, ontology, no_ontology, inference, text, params, fmt,
     Examples:
       rusgraph query my-question.rq --format csv
       rusgraph query -e 'SELECT ?m WHERE { ?m a rus:Measure } LIMIT 5'
+      rusgraph query my-question.rq --endpoint http://localhost:7878/query
     """
     from .namespaces import PREFIXES
     from .queries import get_query, query_from_text
@@ -294,37 +385,128 @@ def query(query_file, data, ontology, no_ontology, inference, text, params, fmt,
         q = query_from_text(prologue + text, name="-e")
     else:
         q = get_query(query_file)
-    kg = _load(data, ontology, no_ontology, inference)
+    kg = _target(remote, data, ontology, no_ontology, inference)
     _print_select(kg, q, _parse_params(params), fmt, lang, output)
 
 
 # ------------------------------------------------------------------------------ export
 
 
+PLAN_FORMATS = ("xlsx", "plan-csv")  # one bundled plan as a filled template (docs/spreadsheets.md)
+EXPORT_FORMATS = (*RDF_FORMATS, "rdfxml", "graphml", "gexf", "cytoscape", "csv", "html", *PLAN_FORMATS)
+
+
 @main.command()
 @source_options
-@click.option("--format", "fmt", type=click.Choice(RDF_FORMATS), default="turtle", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="turtle", show_default=True,
+              help="RDF (turtle, nt, trig, nquads, json-ld, xml = rdfxml), property graph (graphml, gexf, "
+                   "cytoscape, csv), an interactive page (html), or with --district one bundled plan "
+                   "as a planners' spreadsheet (xlsx, plan-csv).")
 @click.option("--with-inferred", is_flag=True, help="Include inferred triples (implies --inference owlrl if none given).")
-@click.option("--without-ontology", is_flag=True, help="Leave the ontology out of the export.")
-@output_option
+@click.option("--without-ontology", is_flag=True, help="Leave the ontology out of an RDF export.")
+@click.option("--district", help="Only this district's plan, goals, measures and units and what they link to "
+                                 "(name or SSB code).")
+@lang_option
+@click.option("-o", "--output", type=click.Path(writable=True),
+              help="Write here (atomically) instead of stdout. csv: a directory (nodes.csv, edges.csv) or a .zip.")
 @_handle_errors
-def export(data, ontology, no_ontology, inference, fmt, with_inferred, without_ontology, output):  # type: ignore[no-untyped-def]
-    """Export the graph as RDF.
+def export(data, ontology, no_ontology, inference, fmt, with_inferred, without_ontology, district, lang, output):  # type: ignore[no-untyped-def]
+    """Export the graph as RDF, as a property graph, or as an interactive HTML page.
 
     trig and nquads keep named graphs: one for the ontology, one per data file and (with
-    --with-inferred) one for inferred triples.
+    --with-inferred) one for inferred triples. json-ld is compact, with rusgraph's context
+    inlined. graphml, gexf, cytoscape (cytoscape.js JSON) and csv give one node per
+    resource (IRI as id, label in --lang, type, colour) and one edge per link; html is one
+    offline page with search, filters and a side panel. See docs/graph-browsers.md.
 
     \b
     Examples:
       rusgraph export --format trig -o rusgraph.trig
       rusgraph export --format nt --with-inferred -o all.nt
+      rusgraph export --format gexf -o rusgraph.gexf
+      rusgraph export --format csv -o neo4j-import/
+      rusgraph export --format html --district Stovner --lang en -o stovner.html
+      rusgraph export --format xlsx --district Grorud -o grorud.xlsx
     """
-    from .export import export as run_export
+    from .export import export as run_export, write_export
 
+    if fmt in PLAN_FORMATS:  # xlsx, plan-csv: a bundled plan in the planners' template
+        from .spreadsheet import export_for_cli
+
+        text = export_for_cli(fmt, district, data, lang, output)
+        click.echo(f"wrote {output}", err=True) if output else click.echo(text, nl=False)
+        return
+    kg = _load(data, ontology, no_ontology, "none")
+    if district:
+        from .districts import resolve_district
+
+        resolve_district(kg, district)  # an unknown district fails before any inference
     if with_inferred and inference == "none":
         inference = "owlrl"
-    kg = _load(data, ontology, no_ontology, inference)
-    _emit(run_export(kg, fmt, with_inferred=with_inferred, with_ontology=not without_ontology), output)
+    if inference != "none":
+        from .inference import infer as run_infer
+
+        kg = run_infer(kg, inference)
+        _info(f"inferred {len(kg.inferred)} triples ({inference})")
+    opts = dict(with_inferred=with_inferred, with_ontology=not without_ontology, district=district, lang=lang)
+    if output:
+        for path in write_export(kg, fmt, output, **opts):
+            click.echo(f"wrote {path}", err=True)
+    elif fmt == "csv":
+        raise CliError("the csv export is two files (nodes.csv, edges.csv). Give -o DIR or -o FILE.zip")
+    else:
+        _emit(run_export(kg, fmt, **opts), None)
+
+
+# ----------------------------------------------------------------- template, import
+
+
+@main.command()
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True),
+              help="The template to write: FILE.xlsx (with drop-down lists) or FILE.csv.")
+@click.option("--lang", type=click.Choice(["nb", "en"]), default="nb", show_default=True,
+              help="Language of the sheet names, column names and lists.")
+@_handle_errors
+def template(output, lang):  # type: ignore[no-untyped-def]
+    """Write an empty plan template for a district to fill in.
+
+    The xlsx template has a Plan sheet (district, title, period, source document), a
+    Tiltak sheet (one measure per row) whose Status, Risiko, Strategi, Byplanmål,
+    Oslostandard and Tema columns offer drop-down lists from the bundled vocabularies, and
+    a guide. See docs/spreadsheets.md.
+
+    \b
+    Examples:
+      rusgraph template -o plan.xlsx
+      rusgraph template -o plan.csv --lang en
+    """
+    from .spreadsheet import write_template
+
+    write_template(output, lang)
+    click.echo(f"wrote {output}", err=True)
+
+
+@main.command(name="import")
+@click.argument("spreadsheet", type=click.Path(dir_okay=False))
+@output_option
+@_handle_errors
+def import_(spreadsheet, output):  # type: ignore[no-untyped-def]
+    """Convert a filled plan template (.xlsx or .csv) to Turtle.
+
+    Links in the Strategi, Byplanmål and Oslostandard columns are stated (the plan says
+    them). Any problem names the file, sheet, row and column; nothing is written then.
+
+    \b
+    Examples:
+      rusgraph import plan.xlsx -o plan.ttl
+      rusgraph import plan.csv > plan.ttl
+    """
+    from .spreadsheet import import_plan
+
+    plan = import_plan(spreadsheet)
+    _emit(plan.turtle(), output)
+    n, g = len(plan.record["measures"]), len(plan.record["goals"])
+    click.echo(f"imported {n} measure{'s' * (n != 1)} and {g} goal{'s' * (g != 1)} from {plan.file}", err=True)
 
 
 # ------------------------------------------------------------------------------- infer
@@ -354,6 +536,96 @@ def infer(data, ontology, no_ontology, inference, profile, fmt, keep_trivial, ou
     kg = run_infer(kg, profile, keep_trivial=keep_trivial)
     click.echo(f"inferred {len(kg.inferred)} triples", err=True)
     _emit(serialize_graph(kg.inferred, fmt), output)
+
+
+# -------------------------------------------------------------------------- push, serve
+
+
+@main.command()
+@source_options
+@click.option("--store-url", metavar="URL", help="Graph Store Protocol URL (e.g. http://localhost:7878/store); tried first.")
+@click.option("--update-url", metavar="URL", help="SPARQL Update URL (e.g. http://localhost:7878/update); "
+                                                  "used when there is no Graph Store Protocol.")
+@click.option("--replace", is_flag=True, help="Replace each pushed graph instead of adding to it.")
+@click.option("--with-inferred", is_flag=True, help="Push the inferred graph too (implies --inference owlrl if none given).")
+@click.option("--batch-size", type=click.IntRange(min=1), default=10_000, show_default=True,
+              help="Triples per request.")
+@endpoint_options
+@_handle_errors
+def push(data, ontology, no_ontology, inference, replace, with_inferred, batch_size, remote):  # type: ignore[no-untyped-def]
+    """Write the graph into a SPARQL store, one named graph per source.
+
+    The ontology goes to https://w3id.org/rusgraph/graph/ontology, each data file to
+    .../graph/<upper|plans>/<file>, and (with --with-inferred) inferred triples to
+    .../graph/inferred. The Graph Store Protocol is used when --store-url is given (POST,
+    or PUT with --replace); otherwise, or when the store has none, SPARQL Update INSERT DATA
+    in batches. Pushing twice is safe: adding triples a graph already holds changes
+    nothing (graphs with blank nodes are always replaced, never doubled). If a graph
+    fails, push stops, says which graphs were and were not written, and exits 2.
+
+    \b
+    Examples:
+      rusgraph push --endpoint http://localhost:7878/query --store-url http://localhost:7878/store
+      rusgraph push --endpoint http://localhost:7878/query --update-url http://localhost:7878/update --replace
+      rusgraph push my-plan.ttl --endpoint http://localhost:7878/query --store-url http://localhost:7878/store
+    """
+    from .remote import push as run_push
+
+    if remote is None:
+        raise CliError("push needs --endpoint URL (and --store-url or --update-url)")
+    if with_inferred and inference == "none":
+        inference = "owlrl"
+    endpoint = _connect(remote)
+    kg = _load(data, ontology, no_ontology, inference)
+    result = run_push(kg, endpoint, replace=replace, with_inferred=with_inferred, batch_size=batch_size)
+    click.echo(result.summary(), err=True)
+
+
+@main.command()
+@source_options
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True)
+@click.option("--allow-remote", is_flag=True, help="Allow a non-loopback --host (the server has no authentication).")
+@click.option("--location", type=click.Path(file_okay=False),
+              help="Keep the store in this new or empty directory (default: a temporary one).")
+@_handle_errors
+def serve(data, ontology, no_ontology, inference, host, port, allow_remote, location):  # type: ignore[no-untyped-def]
+    """Serve the graph read-only over SPARQL with Oxigraph, until Ctrl-C.
+
+    Loads the graph into an Oxigraph store (one named graph per source; queries see their
+    union as the default graph) and runs `oxigraph serve-read-only` on it: a SPARQL 1.1
+    endpoint at /query with a query page at /. Needs the oxigraph program:
+    pip install 'rusgraph[serve]'.
+
+    \b
+    Examples:
+      rusgraph serve
+      rusgraph serve --port 7879 --inference owlrl
+      rusgraph report coverage --endpoint http://127.0.0.1:7878/query
+    """
+    import signal
+
+    from .server import serve as run_serve
+
+    kg = _load(data, ontology, no_ontology, inference)
+    # SIGTERM stops the server as Ctrl-C does (serve() and the finally below clean up for
+    # both); Ctrl-C is re-armed because a shell starting us in the background ignores it.
+    before = (signal.signal(signal.SIGTERM, lambda *_: sys.exit(EXIT_OK)),
+              signal.signal(signal.SIGINT, signal.default_int_handler))
+    try:
+        server = run_serve(kg, host=host, port=port, location=location, allow_remote=allow_remote)
+        click.echo(f"serving {server.query_url} (oxigraph pid {server.pid}, read-only); Ctrl-C to stop", err=True)
+        try:
+            code = server.wait()
+            raise CliError(f"the oxigraph server stopped by itself (exit code {code}): {server.output()[-300:]}")
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.stop()
+            click.echo("stopped", err=True)
+    finally:
+        signal.signal(signal.SIGTERM, before[0])
+        signal.signal(signal.SIGINT, before[1])
 
 
 if __name__ == "__main__":

@@ -48,3 +48,8 @@ class EndpointError(RusgraphError):
 
 class BuildError(RusgraphError):
     """A transcription record cannot be turned into RDF (unknown code, bad field)."""
+
+
+class SpreadsheetError(RusgraphError):
+    """A plan spreadsheet (.xlsx or .csv) cannot be read or imported; ``where`` names the
+    file, sheet, row and column (or the file and line for CSV that does not decode)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Mapping
+from typing import Any, Mapping
 
 from rdflib import Dataset, Graph, URIRef
 
@@ -38,6 +38,8 @@ class KnowledgeGraph:
     shapes: Graph
     inferred: Graph = field(default_factory=Graph)
     sources: tuple[str, ...] = ()
+    # The Oxigraph store the data was loaded into on the fast path (rusgraph.engine), or None.
+    backing: Any = field(default=None, repr=False, compare=False)
 
     @cached_property
     def data(self) -> Graph:

@@ -21,7 +21,8 @@ table{border-collapse:collapse;margin:1rem 0;font-size:.9rem}
 th,td{border:1px solid #d5d9e0;padding:.35rem .55rem;text-align:left;vertical-align:top}
 th{background:#f2f4f7;position:sticky;top:0}
 table.matrix td.n{text-align:center;font-variant-numeric:tabular-nums;min-width:3.2rem}
-table.matrix th.col{writing-mode:vertical-rl;transform:rotate(180deg);white-space:nowrap;max-height:16rem}
+table.matrix th.col{vertical-align:bottom}
+table.matrix th.col div{writing-mode:vertical-rl;transform:rotate(180deg);max-height:14rem}
 td.zero{background:#fdecea;color:#a12a1f;font-weight:600}
 .legend span{display:inline-block;padding:.1rem .5rem;margin-right:.3rem;border:1px solid #d5d9e0}
 """
@@ -55,7 +56,9 @@ def matrix_html(result: QueryResult, label: Callable[[Any], str], *, lang: str =
             cols.append(b)
         cells[(a, b)] = n
     top = max(cells.values(), default=0)
-    head = "".join(f'<th class="col" scope="col">{escape(c)}</th>' for c in cols)
+    # the rotated text sits in a block, where max-height holds (a table cell ignores it), so a
+    # long heading wraps instead of running up over the page title
+    head = "".join(f'<th class="col" scope="col"><div>{escape(c)}</div></th>' for c in cols)
     body = []
     for a in rows:
         tds = []

@@ -57,12 +57,21 @@ def infer(kg: KnowledgeGraph, profile: Profile = "owlrl", *, keep_trivial: bool 
     if profile == "none":
         return replace(kg, inferred=bind_prefixes(Graph()))
     import owlrl
+    import rdflib.term
 
+    # owlrl installs its own lexical-to-Python converters in rdflib's global table and
+    # leaves them there; restore the table so later validation does not depend on
+    # whether inference ran before in the same process.
+    conversions = dict(rdflib.term._toPythonMapping)
     closure = Graph()
     closure += kg.ontology
     closure += kg.data
     semantics = owlrl.RDFS_Semantics if profile == "rdfs" else owlrl.OWLRL_Semantics
-    owlrl.DeductiveClosure(semantics, axiomatic_triples=False, datatype_axioms=False).expand(closure)
+    try:
+        owlrl.DeductiveClosure(semantics, axiomatic_triples=False, datatype_axioms=False).expand(closure)
+    finally:
+        rdflib.term._toPythonMapping.clear()
+        rdflib.term._toPythonMapping.update(conversions)
     asserted_onto = kg.ontology
     asserted_data = kg.data
     inferred = bind_prefixes(Graph())

@@ -243,6 +243,16 @@ def run_query(target: Any, query: CannedQuery | str, params: Mapping[str, str] |
 
 
 def _run_local(kg: Any, query: CannedQuery, bindings: Mapping[str, Any]) -> QueryResult:
+    from .engine import fast
+
+    if fast() and hasattr(kg, "parts"):  # Oxigraph; rows converted to the rdflib terms rdflib gives
+        from .engine import run_query as run_on_store
+
+        used = {str(v) for v in _mentioned_vars(query.text)}
+        out = run_on_store(kg, query.text, {k: v for k, v in bindings.items() if k in used})
+        if out is not None:
+            kind, vars_, rows, boolean, graph = out
+            return QueryResult(kind=kind, vars=vars_, rows=rows, boolean=boolean, graph=graph, query=query)
     from rdflib.plugins.sparql import prepareQuery
 
     try:

@@ -189,6 +189,12 @@ def load(
     shape_items = [bundled_dir("shapes")] if shapes is None else list(shapes)
     data_items = bundled_data_sources() if data is None else list(data)
 
+    from .engine import fast, fast_load
+
+    if fast():  # Oxigraph store first; rdflib graphs of the parts only when asked for
+        kg = fast_load(data_items, onto_items, shape_items)
+        if kg is not None:
+            return kg
     parts: dict[URIRef, Graph] = {}
     names: list[str] = []
     for item in data_items:

@@ -181,12 +181,20 @@ def _shape_of_result(report: Graph, result) -> URIRef:  # type: ignore[no-untype
 
 
 def _read_results(report: Graph, shapes: Graph) -> Iterable[ValidationResult]:
-    for r in report.subjects(RDF.type, SH.ValidationResult):
+    # Top-level results only: pySHACL also writes the nested results of sh:node as
+    # sh:detail, which belong to their parent result.
+    for r in report.objects(None, SH.result):
         shape = report.value(r, SH.sourceShape)
         sev = report.value(r, SH.resultSeverity)
         path = report.value(r, SH.resultPath)
         value = report.value(r, SH.value)
-        messages = _texts(report, r, SH.resultMessage)
+        # Messages come from the shapes graph (the SPARQL constraint's, else the shape's) so
+        # both engines give them with their language tags; pySHACL's report drops the tags
+        # of SPARQL constraint messages.
+        constraint = report.value(r, SH.sourceConstraint)
+        messages = (_texts(shapes, constraint, SH.message) if constraint is not None else ()) \
+            or (_texts(shapes, shape, SH.message) if shape is not None else ()) \
+            or _texts(report, r, SH.resultMessage)
         yield ValidationResult(
             severity=str(sev).rsplit("#", 1)[-1],
             focus=str(report.value(r, SH.focusNode)),

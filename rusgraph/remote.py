@@ -1,0 +1,708 @@
+"""Talk to a SPARQL store: query it, read the rusgraph graphs back, and push them into it.
+
+Owns: the one home of SPARQLWrapper (SELECT/ASK/CONSTRUCT over the SPARQL 1.1 Protocol),
+the Graph Store Protocol and SPARQL Update writes of ``push``, the choice of dataset
+(which named graphs a query sees), and turning every HTTP failure into an EndpointError
+that names the URL and says what to do. It must not format output, validate or infer, and
+it never puts a credential into a message, a log line or a repr.
+
+The default graph differs between stores: Oxigraph's holds only what was loaded into it
+(not the named graphs), Virtuoso's is the union of every graph including its own system
+graphs, Fuseki's depends on ``tdb:unionDefaultGraph``. So with ``graphs="auto"`` every
+query names its dataset with the standard ``default-graph-uri``/``named-graph-uri``
+protocol parameters: the rusgraph graphs found in the store, the same on every store.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import socket
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from http.client import HTTPException, IncompleteRead
+from typing import Any, TypeVar
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import XSD
+
+from .errors import EndpointError
+from .graph import INFERRED_GRAPH, ONTOLOGY_GRAPH, KnowledgeGraph
+from .namespaces import BASE, bind_prefixes
+from .queries import (
+    CannedQuery,
+    QueryResult,
+    _mentioned_vars,
+    _strip_comments,
+    inject_values,
+)
+
+log = logging.getLogger(__name__)
+
+GRAPH_BASE = BASE + "graph/"
+DISCOVER = ("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
+            f'FILTER(STRSTARTS(STR(?g), "{GRAPH_BASE}")) }}')
+#: Result caps a store applies without saying so in the status code. Virtuoso's default
+#: ``ResultSetMaxRows`` is 10,000; it also sends ``X-SPARQL-MaxRows`` when it truncates.
+KNOWN_CAPS = {"virtuoso": 10_000}
+#: Graph Store statuses that mean "there is no Graph Store Protocol here": fall back to Update.
+NO_GSP = (404, 405, 501)
+_SAFE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*$")
+_FROM = re.compile(r"\bFROM\s+(NAMED\s+)?<", re.IGNORECASE)
+_RDF_TYPES = {"text/turtle": "turtle", "application/x-turtle": "turtle", "application/turtle": "turtle",
+              "application/n-triples": "nt", "text/plain": "nt", "text/rdf+n3": "n3",
+              "text/n3": "n3", "application/rdf+xml": "xml", "application/ld+json": "json-ld"}
+
+T = TypeVar("T")
+
+
+# ---------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class GraphWrite:
+    """One named graph written by :func:`push`."""
+
+    graph: str
+    triples: int
+    method: str  # "gsp-post", "gsp-put", "update-insert", "update-replace"
+    requests: int = 1
+
+
+@dataclass(frozen=True)
+class GraphFailure:
+    """A named graph :func:`push` could not write (``written`` triples may have landed)."""
+
+    graph: str
+    triples: int
+    reason: str
+    written: int = 0
+
+
+@dataclass(frozen=True)
+class PushResult:
+    """What :func:`push` did: graphs written (with triple counts), the method, failures."""
+
+    endpoint: str
+    method: str  # "graph-store" or "sparql-update"
+    replace: bool
+    written: tuple[GraphWrite, ...] = ()
+    failed: tuple[GraphFailure, ...] = ()
+    not_attempted: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed and not self.not_attempted
+
+    @property
+    def triples(self) -> int:
+        return sum(w.triples for w in self.written)
+
+    def summary(self) -> str:
+        """A plain account of what was written and what was not, one graph a line."""
+        how = "Graph Store Protocol" if self.method == "graph-store" else "SPARQL Update"
+        mode = "replacing each graph" if self.replace else "appending"
+        lines = [f"wrote {len(self.written)} graph(s), {self.triples} triples, by {how}, {mode} ({self.endpoint})"]
+        for w in self.written:
+            note = " (replaced: it holds blank nodes)" if w.method in ("gsp-put", "update-replace") and not self.replace else ""
+            lines.append(f"  written      {w.graph}  {w.triples} triples{note}")
+        for f in self.failed:
+            part = f", {f.written} of {f.triples} triples written before the failure" if f.written else ""
+            lines.append(f"  FAILED       {f.graph}  {f.triples} triples{part}: {f.reason}")
+        for g in self.not_attempted:
+            lines.append(f"  not written  {g}")
+        return "\n".join(lines)
+
+
+class PushError(EndpointError):
+    """A push stopped part-way; ``result`` says which graphs were written and which not."""
+
+    def __init__(self, result: PushResult):
+        self.result = result
+        super().__init__(
+            "push did not finish: " + result.summary(),
+            hint="fix the cause and run the same push again: appending triples that are already "
+                 "there changes nothing, and graphs with blank nodes are replaced, never doubled")
+
+
+# ---------------------------------------------------------------------------- endpoint
+
+
+def redact(url: str) -> str:
+    """The URL without any user:password@ part, for messages."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.username or parts.password:
+        host = parts.hostname or ""
+        if parts.port:
+            host = f"{host}:{parts.port}"
+        parts = parts._replace(netloc=f"***@{host}")
+    return urllib.parse.urlunsplit(parts)
+
+
+class Endpoint:
+    """A SPARQL store, read over the SPARQL 1.1 Protocol and written by ``push``.
+
+    ``graphs`` picks the dataset of every query: ``"auto"`` finds the rusgraph named graphs
+    (IRIs under https://w3id.org/rusgraph/graph/) and names them as the default graph (and
+    as named graphs, so ``GRAPH`` patterns still work); ``"store"`` sends nothing and lets the
+    store decide; a list of IRIs names exactly those graphs. Queries with their own
+    ``FROM`` clauses keep them. Connection failures are retried ``retries`` times with
+    exponential backoff; timeouts and HTTP errors are not retried.
+    """
+
+    def __init__(self, query_url: str, update_url: str | None = None, store_url: str | None = None,
+                 user: str | None = None, password: str | None = None, timeout: float = 30,
+                 retries: int = 3, graphs: str | Sequence[str] = "auto", *, backoff: float = 0.5):
+        for name, url in (("endpoint", query_url), ("update URL", update_url), ("store URL", store_url)):
+            if url is not None and not re.match(r"^https?://[^/\s]+", url):
+                raise EndpointError(f"the {name} is not an http(s) URL", where=redact(url),
+                                    hint="give a full URL such as http://localhost:7878/query")
+        if timeout <= 0:
+            raise EndpointError("the timeout must be positive", where=redact(query_url))
+        if isinstance(graphs, str) and graphs not in ("auto", "store"):
+            graphs = [g.strip() for g in graphs.split(",") if g.strip()]
+        if not isinstance(graphs, str):
+            bad = [g for g in graphs if not _SAFE_IRI.match(g)]
+            if bad or not graphs:
+                raise EndpointError(f"not a graph IRI: {bad[0] if bad else '(empty list)'}",
+                                    hint='use "auto", "store" or comma-separated graph IRIs')
+            graphs = tuple(graphs)
+        self.query_url = query_url
+        self.update_url = update_url
+        self.store_url = store_url
+        self.timeout = float(timeout)
+        self.retries = max(0, int(retries))
+        self.backoff = backoff
+        self.graphs = graphs
+        self._user = user
+        self._password = password
+        self._found: tuple[str, ...] | None = None
+
+    def __repr__(self) -> str:
+        auth = ", user=***" if self._user else ""
+        return f"Endpoint({redact(self.query_url)!r}{auth}, graphs={self.graphs!r})"
+
+    @property
+    def url(self) -> str:
+        """The query URL as messages show it (never with credentials)."""
+        return redact(self.query_url)
+
+    # ------------------------------------------------------------------ dataset
+
+    def rusgraph_graphs(self, *, refresh: bool = False) -> tuple[str, ...]:
+        """The rusgraph named graphs in the store (sorted), found once and remembered."""
+        if self._found is None or refresh:
+            result = self._select_or_ask(DISCOVER, "SELECT", ())
+            found = {str(row[0]) for row in result.rows if isinstance(row[0], URIRef)}
+            self._found = tuple(sorted(g for g in found if _SAFE_IRI.match(g)))
+            log.debug("found %d rusgraph graph(s) at %s", len(self._found), self.url)
+        return self._found
+
+    def dataset(self) -> tuple[str, ...]:
+        """The graphs a query's default graph is made of; () means the store's own default."""
+        if self.graphs == "store":
+            return ()
+        if self.graphs == "auto":
+            found = self.rusgraph_graphs()
+            if not found:
+                log.warning("no rusgraph graphs (%s...) at %s; querying the store's default graph",
+                            GRAPH_BASE, self.url)
+            return found
+        return tuple(self.graphs)
+
+    def data_graphs(self, *, with_inferred: bool = False) -> tuple[str, ...]:
+        """The graphs holding data: the dataset without the ontology (and the inferred graph)."""
+        skip = {str(ONTOLOGY_GRAPH)} | (set() if with_inferred else {str(INFERRED_GRAPH)})
+        return tuple(g for g in self.dataset() if g not in skip)
+
+    # ------------------------------------------------------------------ queries
+
+    def run_sparql(self, query: CannedQuery, bindings: Mapping[str, Any]) -> QueryResult:
+        """Run a query with its parameter bindings (as a VALUES block) on the store."""
+        used = _mentioned_vars(query.text)
+        bound = {k: v for k, v in bindings.items() if k in used}
+        text = inject_values(query.text, bound) if bound else query.text
+        own_dataset = bool(_FROM.search(_strip_comments(text)))
+        graphs = () if own_dataset else self.dataset()
+        kind = _query_type(text)
+        if kind in ("SELECT", "ASK"):
+            result = self._select_or_ask(text, kind, graphs, named=True)
+        elif kind in ("CONSTRUCT", "DESCRIBE"):
+            result = QueryResult(kind=kind.lower(), graph=self._construct(text, graphs, named=True))
+        else:
+            raise EndpointError(f"rusgraph sends only SELECT, ASK, CONSTRUCT and DESCRIBE queries, not {kind or 'this'}",
+                                where=query.path or query.name, hint="use rusgraph push to write to a store")
+        return QueryResult(kind=result.kind, vars=result.vars, rows=result.rows, boolean=result.boolean,
+                           graph=result.graph, query=query)
+
+    def fetch_parts(self, *, with_inferred: bool = False) -> dict[URIRef, Graph]:
+        """The rusgraph data graphs, one rdflib Graph per named graph (the ontology left out).
+
+        With ``graphs="store"`` the store's default graph comes back as one part.
+        """
+        if self.graphs == "store":
+            return {URIRef(GRAPH_BASE + "endpoint"): self._construct("CONSTRUCT WHERE { ?s ?p ?o }", ())}
+        graphs = self.data_graphs(with_inferred=with_inferred)
+        if not graphs:
+            raise EndpointError("the store holds no rusgraph data graphs", where=self.url,
+                                hint=f"push them first (rusgraph push --endpoint {self.url} ...), "
+                                     "or pass --graphs store to read the store's default graph")
+        return {URIRef(g): self._construct("CONSTRUCT WHERE { ?s ?p ?o }", (g,)) for g in graphs}
+
+    def fetch(self, *, with_inferred: bool = False) -> Graph:
+        """The whole rusgraph data of the store as one rdflib Graph (without the ontology)."""
+        out = bind_prefixes(Graph())
+        for part in self.fetch_parts(with_inferred=with_inferred).values():
+            out += part
+        return out
+
+    def labels_for(self, iris: Iterable[Any], *, chunk: int = 200) -> Graph:
+        """rdfs:label and skos:prefLabel triples of the given IRIs (for table output)."""
+        wanted = sorted({str(i) for i in iris if isinstance(i, URIRef) and _SAFE_IRI.match(str(i))})
+        out = bind_prefixes(Graph())
+        graphs = self.dataset()
+        for i in range(0, len(wanted), chunk):
+            values = " ".join(f"<{iri}>" for iri in wanted[i:i + chunk])
+            text = ("CONSTRUCT { ?s ?p ?l } WHERE { VALUES ?s { " + values + " } "
+                    "VALUES ?p { <http://www.w3.org/2000/01/rdf-schema#label> "
+                    "<http://www.w3.org/2004/02/skos/core#prefLabel> } ?s ?p ?l }")
+            out += self._construct(text, graphs)
+        return out
+
+    # ------------------------------------------------------------------ transport
+
+    def _wrapper(self, text: str, graphs: Sequence[str], named: bool):  # type: ignore[no-untyped-def]
+        from SPARQLWrapper import BASIC, POST, SPARQLWrapper
+
+        sw = SPARQLWrapper(self.query_url)
+        sw.setQuery(text)
+        sw.setMethod(POST)  # the query and the graph list go in the body: no URL length limit
+        sw.setOnlyConneg(True)
+        sw.timeout = self.timeout  # type: ignore[assignment]  # setTimeout() would truncate to int
+        if self._user is not None and self._password is not None:
+            sw.setHTTPAuth(BASIC)
+            sw.setCredentials(self._user, self._password)
+        for g in graphs:
+            sw.addParameter("default-graph-uri", g)
+            if named:
+                sw.addParameter("named-graph-uri", g)
+        return sw
+
+    def _send(self, text: str, fmt: str, graphs: Sequence[str], named: bool) -> tuple[bytes, dict[str, str]]:
+        sw = self._wrapper(text, graphs, named)
+        sw.setReturnFormat(fmt)
+
+        def attempt() -> tuple[bytes, dict[str, str]]:
+            response = sw.query().response
+            body = response.read()
+            headers = {k.lower(): v for k, v in response.info().items()}
+            return body, headers
+
+        return self._with_retries(attempt, self.url, "query")
+
+    def _select_or_ask(self, text: str, kind: str, graphs: Sequence[str], named: bool = False) -> QueryResult:
+        from SPARQLWrapper import JSON
+
+        body, headers = self._send(text, JSON, graphs, named)
+        doc = _json_body(body, headers, self.url)
+        if kind == "ASK" or "boolean" in doc:
+            if not isinstance(doc.get("boolean"), bool):
+                raise _malformed(self.url, "an ASK answer without a true/false 'boolean'")
+            return QueryResult(kind="ask", boolean=doc["boolean"])
+        head, results = doc.get("head"), doc.get("results")
+        if not isinstance(head, dict) or not isinstance(results, dict) or not isinstance(results.get("bindings"), list):
+            raise _malformed(self.url, "JSON without head.vars and results.bindings")
+        vars_ = head.get("vars", [])
+        if not isinstance(vars_, list) or not all(isinstance(v, str) for v in vars_):
+            raise _malformed(self.url, "head.vars is not a list of names")
+        rows = []
+        for b in results["bindings"]:
+            if not isinstance(b, dict):
+                raise _malformed(self.url, "a result row is not a JSON object")
+            rows.append(tuple(_term(b.get(v), self.url) for v in vars_))
+        self._check_cap(len(rows), headers, "rows")
+        return QueryResult(kind="select", vars=tuple(vars_), rows=tuple(rows))
+
+    def _construct(self, text: str, graphs: Sequence[str], named: bool = False) -> Graph:
+        from SPARQLWrapper import TURTLE
+
+        body, headers = self._send(text, TURTLE, graphs, named)
+        ctype = headers.get("content-type", "").split(";")[0].strip().lower()
+        fmt = _RDF_TYPES.get(ctype)
+        if fmt is None:
+            raise _malformed(self.url, f"a graph was asked for, the answer is {ctype or 'untyped'}")
+        g = bind_prefixes(Graph())
+        try:
+            g.parse(data=body, format=fmt)
+        except Exception as exc:  # noqa: BLE001 - rdflib raises many unrelated types for bad input
+            raise _malformed(self.url, f"the {fmt} answer does not parse ({' '.join(str(exc).split())[:200]})") from None
+        self._check_cap(len(g), headers, "triples")
+        return g
+
+    def _check_cap(self, count: int, headers: Mapping[str, str], what: str) -> None:
+        cap: int | None = None
+        header = headers.get("x-sparql-maxrows", "").strip()
+        if header.isdigit():
+            cap = int(header)
+        else:
+            server = headers.get("server", "").lower()
+            cap = next((n for name, n in KNOWN_CAPS.items() if name in server), None)
+        if cap is not None and count >= cap:
+            raise EndpointError(
+                f"the store cut the answer off at {cap} {what} (its result-size limit), so it is incomplete",
+                where=self.url,
+                hint="raise the limit on the store (Virtuoso: ResultSetMaxRows in the [SPARQL] section of "
+                     "virtuoso.ini, then restart), or ask a narrower question (fewer graphs with --graphs, "
+                     "a FILTER, or LIMIT/OFFSET pages)")
+
+    def _with_retries(self, attempt: Callable[[], T], url: str, action: str) -> T:
+        """Run ``attempt``; retry only connection failures, with bounded exponential backoff."""
+        for n in range(self.retries + 1):
+            try:
+                return attempt()
+            except Exception as exc:
+                err = _classify(exc, url, action, self.timeout, bool(self._user))
+                if err is None:
+                    raise
+                retry, error = err
+                if not retry or n == self.retries:
+                    raise error from None
+                delay = self.backoff * (2 ** n)
+                log.info("cannot reach %s (%s); retrying in %.1f s", url, error.message, delay)
+                time.sleep(delay)
+        raise AssertionError("unreachable")
+
+    # ------------------------------------------------------------------ writes
+
+    def _opener(self) -> urllib.request.OpenerDirector:
+        handlers: list[urllib.request.BaseHandler] = []
+        if self._user is not None and self._password is not None:
+            urls = [u for u in (self.store_url, self.update_url) if u]
+            mgr = urllib.request.HTTPPasswordMgrWithPriorAuth()
+            mgr.add_password(None, urls, self._user, self._password, is_authenticated=True)
+            # Basic is sent up front; a Digest challenge (Virtuoso's writes) is answered too.
+            handlers += [urllib.request.HTTPDigestAuthHandler(mgr), urllib.request.HTTPBasicAuthHandler(mgr)]
+        return urllib.request.build_opener(*handlers)
+
+    def _write(self, url: str, method: str, body: bytes, content_type: str) -> tuple[int, str]:
+        """One write request: (HTTP status, the store's message when it is an error)."""
+        opener = self._opener()
+        req = urllib.request.Request(url, data=body, method=method,
+                                     headers={"Content-Type": content_type, "User-Agent": "rusgraph"})
+
+        def attempt() -> tuple[int, str]:
+            try:
+                with opener.open(req, timeout=self.timeout) as resp:
+                    resp.read()
+                    return int(resp.status), ""
+            except urllib.error.HTTPError as exc:  # statuses are the caller's to judge
+                return int(exc.code), _snippet(exc.read())
+
+        return self._with_retries(attempt, redact(url), "write")
+
+    def _gsp(self, graph: str, body: bytes, *, put: bool) -> tuple[int, str]:
+        sep = "&" if "?" in (self.store_url or "") else "?"
+        url = f"{self.store_url}{sep}graph={urllib.parse.quote(graph, safe='')}"
+        return self._write(url, "PUT" if put else "POST", body, "application/n-triples")
+
+    def _update(self, text: str) -> tuple[int, str]:
+        assert self.update_url
+        return self._write(self.update_url, "POST", text.encode("utf-8"), "application/sparql-update")
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def _query_type(text: str) -> str:
+    body = _strip_comments(text)
+    body = re.sub(r"(?is)^\s*((PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*", "", body)
+    m = re.match(r"\s*([A-Za-z]+)", body)
+    return m.group(1).upper() if m else ""
+
+
+def _snippet(body: bytes | str, n: int = 300) -> str:
+    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)
+    if "<html" in text[:500].lower():
+        text = re.sub(r"<[^>]+>", " ", text)
+    return " ".join(text.split())[:n]
+
+
+def _error_body(exc: Exception) -> str:
+    """The server's message out of a SPARQLWrapper exception (it keeps only a repr of it)."""
+    import ast
+
+    if isinstance(exc, urllib.error.HTTPError):
+        try:
+            return _snippet(exc.read())
+        except Exception:  # noqa: BLE001 - the body is a nicety
+            return ""
+    m = re.search(r"Response:\n(b?'.*'|b?\".*\")\s*$", str(exc), re.DOTALL)
+    if not m:
+        return ""
+    try:
+        return _snippet(ast.literal_eval(m.group(1)))
+    except (ValueError, SyntaxError):
+        return ""
+
+
+_STATUS_OF = {"QueryBadFormed": 400, "Unauthorized": 401, "EndPointNotFound": 404,
+              "URITooLong": 414, "EndPointInternalError": 500}
+
+
+def http_error(status: int, url: str, action: str, detail: str = "", with_credentials: bool = False) -> EndpointError:
+    """The EndpointError for an HTTP error status, with what to do about it."""
+    said = f": {detail}" if detail else ""
+    if status == 400:
+        what = "the query" if action == "query" else "the request"
+        return EndpointError(f"HTTP 400, the store rejected {what} as malformed{said}", where=url,
+                             hint="check the SPARQL (the store's message above says where)")
+    if status == 401:
+        return EndpointError("HTTP 401, the store wants credentials" + (" and refused the ones given" if with_credentials else ""),
+                             where=url, hint="pass --user and --password (or set RUSGRAPH_USER and RUSGRAPH_PASSWORD)")
+    if status == 403:
+        return EndpointError(f"HTTP 403, the store refused the {action}{said}", where=url,
+                             hint="the account lacks the right, or the store is read-only "
+                                  "(a `rusgraph serve` store or `oxigraph serve-read-only` takes no writes)")
+    if status == 404:
+        return EndpointError(f"HTTP 404, there is no SPARQL service at this URL{said}", where=url,
+                             hint="check the path: Oxigraph /query, Fuseki /DATASET/query (or /sparql), "
+                                  "Virtuoso /sparql, GraphDB /repositories/ID, Neptune /sparql")
+    if status == 408 or status == 504:
+        return EndpointError(f"HTTP {status}, the store (or a proxy) timed out{said}", where=url,
+                             hint="ask a narrower question or raise the store's own query timeout")
+    if 400 <= status < 500:
+        return EndpointError(f"HTTP {status}, the store refused the {action}{said}", where=url,
+                             hint="check the URL and the request")
+    return EndpointError(f"HTTP {status}, the store failed while answering{said}", where=url,
+                         hint="the store's log says why; try again later or ask a smaller question")
+
+
+def _classify(exc: Exception, url: str, action: str, timeout: float,
+              with_credentials: bool) -> tuple[bool, EndpointError] | None:
+    """(retry?, error) for a transport exception, or None when it is not ours to translate.
+
+    Only connection failures are retried: a timeout means the store is busy (asking again
+    doubles the load), and an HTTP error will not change by asking again.
+    """
+    if isinstance(exc, EndpointError):
+        return False, exc
+    name = type(exc).__name__
+    if name in _STATUS_OF:  # SPARQLWrapper's own exceptions for 400, 401, 404, 414, 500
+        return False, http_error(_STATUS_OF[name], url, action, _error_body(exc), with_credentials)
+    if isinstance(exc, urllib.error.HTTPError):
+        return False, http_error(exc.code, url, action, _error_body(exc), with_credentials)
+    reason: Any = exc.reason if isinstance(exc, urllib.error.URLError) else exc
+    if isinstance(reason, (TimeoutError, socket.timeout)):
+        return False, EndpointError(f"no answer within {timeout:g} s (timed out)", where=url,
+                                    hint="raise --timeout, ask a narrower question, or check that the store is not overloaded")
+    if isinstance(reason, socket.gaierror):
+        return False, EndpointError("cannot reach the store: unknown host", where=url, hint="check the host name")
+    if isinstance(reason, (ConnectionError, IncompleteRead)):
+        why = ("connection refused" if isinstance(reason, ConnectionRefusedError)
+               else f"connection lost ({type(reason).__name__})")
+        return True, EndpointError(f"cannot reach the store: {why}", where=url,
+                                   hint="is the store running, and are the host and port right?")
+    if isinstance(exc, HTTPException):  # BadStatusLine and friends: not HTTP at all
+        return False, _malformed(url, f"a broken HTTP answer ({name})")
+    if isinstance(exc, ValueError) and "does not support the following scheme" in str(exc):
+        return False, EndpointError("the store asks for an authentication scheme rusgraph does not speak "
+                                    "(it speaks Basic and Digest)", where=url)
+    if isinstance(exc, urllib.error.URLError) or isinstance(reason, OSError):
+        return True, EndpointError(f"cannot reach the store: {reason}", where=url,
+                                   hint="is the store running, and are the host and port right?")
+    return None
+
+
+def _malformed(url: str, why: str) -> EndpointError:
+    return EndpointError(f"the store's answer is not usable: {why}", where=url,
+                         hint="is this URL a SPARQL endpoint (not a web page or a proxy's error page)?")
+
+
+def _json_body(body: bytes, headers: Mapping[str, str], url: str) -> dict[str, Any]:
+    try:
+        doc = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        ctype = headers.get("content-type", "untyped").split(";")[0]
+        raise _malformed(url, f"SPARQL JSON results were asked for, the answer is {ctype}: "
+                              f"{_snippet(body, 80)!r}") from None
+    if not isinstance(doc, dict):
+        raise _malformed(url, "the JSON answer is not an object")
+    return doc
+
+
+def _term(cell: Any, url: str) -> Any:
+    """A SPARQL JSON results term as the rdflib term the embedded engine would give."""
+    if cell is None:
+        return None
+    if not isinstance(cell, dict) or not isinstance(cell.get("value"), str):
+        raise _malformed(url, f"a result value is not a term: {str(cell)[:80]}")
+    kind, value = cell.get("type"), cell["value"]
+    if kind == "uri":
+        return URIRef(value)
+    if kind == "bnode":
+        return BNode(value)
+    if kind in ("literal", "typed-literal"):  # typed-literal: Virtuoso's pre-1.1 spelling
+        lang = cell.get("xml:lang")
+        dt = cell.get("datatype")
+        if lang:
+            return Literal(value, lang=lang)
+        if dt and dt != str(XSD.string):
+            return Literal(value, datatype=URIRef(dt))
+        return Literal(value)
+    if kind == "triple":
+        raise _malformed(url, "RDF-star triple terms are not supported")
+    raise _malformed(url, f"unknown term type {kind!r}")
+
+
+# --------------------------------------------------------------------------------- push
+
+
+def _has_bnodes(g: Graph) -> bool:
+    return any(isinstance(t, BNode) for triple in g for t in triple)
+
+
+def _batches(g: Graph, size: int) -> list[list[tuple]]:
+    """Triples in batches of about ``size``; triples that share a blank node stay together
+    (a blank node label is scoped to one request, so splitting them would split the node)."""
+    parent: dict[Any, Any] = {}
+
+    def find(x: Any) -> Any:
+        while parent.setdefault(x, x) is not x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    plain: list[tuple] = []
+    linked: list[tuple] = []
+    for t in g:
+        bn = [x for x in (t[0], t[2]) if isinstance(x, BNode)]
+        if not bn:
+            plain.append(t)
+            continue
+        linked.append(t)
+        for b in bn[1:]:
+            ra, rb = find(bn[0]), find(b)
+            if ra is not rb:
+                parent[ra] = rb
+    groups: dict[Any, list[tuple]] = {}
+    for t in linked:
+        b = t[0] if isinstance(t[0], BNode) else t[2]
+        groups.setdefault(find(b), []).append(t)
+    units = [[t] for t in sorted(plain)] + sorted(groups.values(), key=min)
+    out: list[list[tuple]] = []
+    current: list[tuple] = []
+    for unit in units:
+        if current and len(current) + len(unit) > size:
+            out.append(current)
+            current = []
+        current.extend(unit)
+    if current:
+        out.append(current)
+    return out
+
+
+def _ntriples(triples: Sequence[tuple]) -> bytes:
+    g = Graph()
+    for t in triples:
+        g.add(t)
+    data = g.serialize(format="nt", encoding="utf-8")
+    return data if isinstance(data, bytes) else data.encode("utf-8")
+
+
+def graphs_to_push(kg: KnowledgeGraph, *, with_inferred: bool = False) -> list[tuple[str, Graph]]:
+    """(graph IRI, graph) in push order: the ontology, each data part, inferred if asked."""
+    out = []
+    if len(kg.ontology):
+        out.append((str(ONTOLOGY_GRAPH), kg.ontology))
+    for name in sorted(kg.parts, key=str):
+        if len(kg.parts[name]):
+            out.append((str(name), kg.parts[name]))
+    if with_inferred and len(kg.inferred):
+        out.append((str(INFERRED_GRAPH), kg.inferred))
+    for name, _ in out:
+        if not _SAFE_IRI.match(name):
+            raise EndpointError(f"cannot push a graph named {name!r}: not a plain IRI")
+    return out
+
+
+def push(kg: KnowledgeGraph, endpoint: Endpoint, *, replace: bool = False, with_inferred: bool = False,
+         batch_size: int = 10_000) -> PushResult:
+    """Write the graph into a store: one named graph for the ontology, one per data part and,
+    only when asked, one for inferred triples.
+
+    The Graph Store Protocol comes first (POST appends, PUT with ``replace``; N-Triples
+    bodies; ``?graph=IRI``); when the store has none (404/405/501 on the store URL, or no
+    store URL) it falls back to SPARQL Update ``INSERT DATA`` in batches, with
+    ``DROP SILENT GRAPH`` first under ``replace``. Running it twice is safe: appending
+    triples a graph already holds changes nothing, and a graph with blank nodes (which a
+    second append would copy) is always replaced. If a graph cannot be written, push stops
+    and raises :class:`PushError`, whose ``result`` lists what was and was not written.
+    """
+    if batch_size < 1:
+        raise EndpointError("the batch size must be at least 1")
+    if not endpoint.store_url and not endpoint.update_url:
+        raise EndpointError("push needs somewhere to write", where=endpoint.url,
+                            hint="pass --store-url (Graph Store Protocol, e.g. http://localhost:7878/store) "
+                                 "or --update-url (SPARQL Update, e.g. http://localhost:7878/update)")
+    todo = graphs_to_push(kg, with_inferred=with_inferred)
+    method = "graph-store" if endpoint.store_url else "sparql-update"
+    written: list[GraphWrite] = []
+    target = redact(endpoint.store_url or endpoint.update_url or endpoint.query_url)
+
+    def result(failed: tuple[GraphFailure, ...] = (), rest: tuple[str, ...] = ()) -> PushResult:
+        return PushResult(endpoint=target, method=method, replace=replace, written=tuple(written),
+                          failed=failed, not_attempted=rest)
+
+    for i, (name, g) in enumerate(todo):
+        force = replace or _has_bnodes(g)
+        batches = _batches(g, batch_size)
+        done = 0
+        status, detail, requests, how = 200, "", 0, ""
+        try:
+            for j, batch in enumerate(batches):
+                if method == "graph-store":
+                    status, detail = endpoint._gsp(name, _ntriples(batch), put=force and j == 0)
+                    how = "gsp-put" if force else "gsp-post"
+                    if status in NO_GSP and not written and done == 0:
+                        if not endpoint.update_url:
+                            raise http_error(status, redact(endpoint.store_url or ""), "write",
+                                             "no Graph Store Protocol here and no --update-url to fall back to")
+                        log.info("no Graph Store Protocol at %s (HTTP %s); using SPARQL Update at %s",
+                                 redact(endpoint.store_url or ""), status, redact(endpoint.update_url))
+                        method = "sparql-update"
+                        target = redact(endpoint.update_url)
+                if method == "sparql-update":
+                    body = _ntriples(batch).decode("utf-8")
+                    text = f"INSERT DATA {{ GRAPH <{name}> {{\n{body}}} }}"
+                    if force and j == 0:
+                        text = f"DROP SILENT GRAPH <{name}> ;\n" + text
+                    status, detail = endpoint._update(text)
+                    how = "update-replace" if force else "update-insert"
+                if status >= 300:
+                    raise http_error(status, target, "write", detail, endpoint._user is not None)
+                done += len(batch)
+                requests += 1
+        except EndpointError as exc:
+            failure = GraphFailure(graph=name, triples=len(g), reason=str(exc), written=done)
+            raise PushError(result((failure,), tuple(n for n, _ in todo[i + 1:]))) from None
+        written.append(GraphWrite(graph=name, triples=len(g), method=how, requests=requests))
+        log.info("wrote %s (%d triples, %s)", name, len(g), how)
+    endpoint._found = None  # the store's graph list has changed
+    return result()
+
+
+def load_from_endpoint(endpoint: Endpoint, *, ontology: Sequence[Any] | None = None,
+                       shapes: Sequence[Any] | None = None, with_inferred: bool = False) -> KnowledgeGraph:
+    """A KnowledgeGraph whose data parts are read from the store (one per named graph), with
+    the ontology and shapes loaded locally (the bundled ones by default)."""
+    from dataclasses import replace
+
+    from .sources import load
+
+    base = load([], ontology=ontology, shapes=shapes)
+    return replace(base, parts=endpoint.fetch_parts(with_inferred=with_inferred), sources=(endpoint.url,))

@@ -1,0 +1,197 @@
+"""Test helpers: a real Oxigraph server from the PyPI package, and a tiny stdlib HTTP server
+that misbehaves on purpose. Loopback addresses only; every loop is bounded; every process
+started here is stopped by its pid."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+HOST = "127.0.0.1"
+START_TIMEOUT = 20.0
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((HOST, 0))
+        return int(s.getsockname()[1])
+
+
+def oxigraph_program() -> str:
+    from rusgraph.server import find_oxigraph
+
+    return find_oxigraph()
+
+
+def wait_until_up(url: str, process: subprocess.Popen | None = None, timeout: float = START_TIMEOUT) -> None:
+    """Poll ``url`` (a GET with a 1 s timeout) until it answers 200, at most ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"server exited with code {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=1) as resp:
+                if resp.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"{url} did not answer within {timeout} s")
+
+
+def stop_pid(process: subprocess.Popen, timeout: float = 10.0) -> None:
+    """SIGTERM by pid, then SIGKILL after a bounded wait."""
+    if process.poll() is not None:
+        return
+    try:
+        os.kill(process.pid, signal.SIGTERM)
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=timeout)
+    except ProcessLookupError:
+        pass
+
+
+def pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    # A zombie still answers kill(0); look at its state where /proc exists.
+    stat = Path(f"/proc/{pid}/stat")
+    if stat.exists():
+        try:
+            return stat.read_text().split(") ", 1)[1][0] != "Z"
+        except (OSError, IndexError):
+            return True
+    return True
+
+
+@dataclass
+class Oxigraph:
+    process: subprocess.Popen
+    port: int
+
+    @property
+    def base(self) -> str:
+        return f"http://{HOST}:{self.port}"
+
+    @property
+    def query(self) -> str:
+        return self.base + "/query"
+
+    @property
+    def update(self) -> str:
+        return self.base + "/update"
+
+    @property
+    def store(self) -> str:
+        return self.base + "/store"
+
+
+@contextmanager
+def oxigraph_server(location: Path, *, read_only: bool = False) -> Iterator[Oxigraph]:
+    """``oxigraph serve --location DIR --bind 127.0.0.1:<free port>``, stopped by pid."""
+    port = free_port()
+    mode = "serve-read-only" if read_only else "serve"
+    log = open(location.parent / f"oxigraph-{port}.log", "wb")  # noqa: SIM115 - closed below
+    process = subprocess.Popen([oxigraph_program(), mode, "--location", str(location), "--bind", f"{HOST}:{port}"],
+                               stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    try:
+        server = Oxigraph(process, port)
+        wait_until_up(server.query + "?query=ASK%7B%7D", process)
+        yield server
+    finally:
+        stop_pid(process)
+        log.close()
+
+
+# ------------------------------------------------------------------ a misbehaving server
+
+
+@dataclass
+class Reply:
+    status: int = 200
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+    drop: bool = False  # close the connection without answering
+
+
+@dataclass
+class FakeStore:
+    """A stdlib HTTP server on 127.0.0.1 answering with ``respond(method, path, body)``."""
+
+    respond: Callable[[str, str, bytes], Reply]
+    server: ThreadingHTTPServer | None = None
+    requests: list[tuple[str, str, bytes, dict[str, str]]] = field(default_factory=list)
+    stop_event: threading.Event = field(default_factory=threading.Event)
+
+    @property
+    def base(self) -> str:
+        assert self.server is not None
+        return f"http://{HOST}:{self.server.server_address[1]}"
+
+
+@contextmanager
+def fake_store(respond: Callable[[str, str, bytes], Reply]) -> Iterator[FakeStore]:
+    fake = FakeStore(respond)
+
+    class Handler(BaseHTTPRequestHandler):
+        def _any(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else b""
+            fake.requests.append((self.command, self.path, body, dict(self.headers)))
+            reply = fake.respond(self.command, self.path, body)
+            if reply.delay:
+                fake.stop_event.wait(reply.delay)  # bounded, and cut short at teardown
+            if reply.drop:
+                self.close_connection = True
+                return
+            try:
+                self.send_response(reply.status)
+                for k, v in reply.headers.items():
+                    self.send_header(k, v)
+                self.send_header("Content-Length", str(len(reply.body)))
+                self.end_headers()
+                self.wfile.write(reply.body)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+
+        do_GET = do_POST = do_PUT = do_DELETE = _any
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer((HOST, 0), Handler)
+    server.daemon_threads = True
+    server.block_on_close = False
+    fake.server = server
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield fake
+    finally:
+        fake.stop_event.set()
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def json_reply(doc: str, status: int = 200, **headers: str) -> Reply:
+    return Reply(status, doc.encode("utf-8"), {"Content-Type": "application/sparql-results+json", **headers})
+

@@ -191,6 +191,10 @@ def _deactivated(shapes: Graph, node: Any) -> bool:
     raise Unsupported("sh:deactivated must be one boolean")
 
 
+def _has_targets(shapes: Graph, node: Any) -> bool:
+    return any((node, t, None) in shapes for t in _TARGETS)
+
+
 def _own_sh(shapes: Graph, node: Any) -> set:
     return {p for p in shapes.predicates(node, None) if str(p).startswith(SH_NS)}
 
@@ -381,8 +385,6 @@ def _compile(shapes: Graph) -> Plan:
     for s in node_shapes | property_shapes:
         if (s, RDF.type, RDFS.Class) in shapes or (s, RDF.type, OWL.Class) in shapes:
             raise Unsupported("implicit class targets")
-        if not isinstance(s, URIRef) and s in node_shapes and any(shapes.objects(s, t) for t in _TARGETS):
-            pass
 
     targets: dict[Any, str] = {}
     properties: list[PropertyShape] = []
@@ -393,10 +395,10 @@ def _compile(shapes: Graph) -> Plan:
             raise Unsupported("property shapes with their own targets")
         extra = own - {SH.property, SH.sparql, SH.declare, SH.prefixes}
         if extra:
-            if any(shapes.objects(ns, t) for t in _TARGETS):
+            if _has_targets(shapes, ns):
                 raise Unsupported(f"node-shape constraints {sorted(map(str, extra))}")
             continue  # an untargeted node shape used only through sh:node: compiled as Inner
-        if not any(True for t in _TARGETS for _ in shapes.objects(ns, t)):
+        if not _has_targets(shapes, ns):
             continue  # no targets: only checked through sh:node (compiled as Inner)
         if _deactivated(shapes, ns):
             continue
@@ -416,8 +418,9 @@ def _compile(shapes: Graph) -> Plan:
     # must still be well formed for pySHACL not to refuse the shapes graph.
     for ps in property_shapes:
         if not any(p.node == ps for p in properties):
-            if any(shapes.objects(ps, t) for t in _TARGETS):
+            if _has_targets(shapes, ps):
                 raise Unsupported("property shapes with their own targets")
+            _property(shapes, ps, None, require_message=False)
     for root in inner_roots:
         _inner(shapes, root)
     return Plan(targets, properties, sparql)
@@ -445,14 +448,14 @@ def _target_group(shapes: Graph, ns: Any) -> str:
     return "{ SELECT DISTINCT ?this WHERE { " + " UNION ".join(branches) + " } }"
 
 
-def _property(shapes: Graph, ps: Any, parent: Any) -> PropertyShape | None:
+def _property(shapes: Graph, ps: Any, parent: Any, require_message: bool = True) -> PropertyShape | None:
     if _deactivated(shapes, ps):
         return None
     own = _own_sh(shapes, ps) - _DESCRIPTIVE
     unknown = own - PROPERTY_COMPONENTS
     if unknown or own & _TARGETS:
         raise Unsupported(f"property-shape components {sorted(map(str, unknown))}")
-    if not list(shapes.objects(ps, SH.message)):
+    if require_message and not list(shapes.objects(ps, SH.message)):
         raise Unsupported("a shape without sh:message (pySHACL writes generic messages)")
     severity = shapes.value(ps, SH.severity) or SH.Violation
     if severity not in _SEVERITIES:
@@ -536,7 +539,10 @@ def _sparql_constraint(shapes: Graph, shape: Any, constraint: Any, severity: Any
     if select is None:
         raise Unsupported("SPARQL constraint without sh:select")
     original = _prefix_block(shapes, constraint) + "\n" + str(select).replace("$this", "?this")
-    return SparqlConstraint(shape, constraint, severity, _one_pass(original), original)
+    text = _one_pass(original)
+    if not text:
+        raise Unsupported("a SPARQL constraint that cannot run for all focus nodes at once")
+    return SparqlConstraint(shape, constraint, severity, text, original)
 
 
 def _one_pass(text: str) -> str:
@@ -583,9 +589,7 @@ def _one_pass(text: str) -> str:
         if re.search(rf"\?{var}\b", proj) or (star and re.search(rf"\?{var}\b", rest)):
             wanted.append("?" + var)
     prologue = head[: _SELECT.search(head).start()]
-    return (prologue + "SELECT DISTINCT " + " ".join(wanted) + " WHERE {\n  @TARGETS@\n"
-            + body[m.end() + (len(body) - len(body_no_strings)) * 0:] if False else
-            prologue + "SELECT DISTINCT " + " ".join(wanted) + " WHERE {\n  @TARGETS@\n" + _after_where(body))
+    return prologue + "SELECT DISTINCT " + " ".join(wanted) + " WHERE {\n  @TARGETS@\n" + _after_where(body)
 
 
 def _after_where(body: str) -> str:
@@ -747,8 +751,9 @@ def _evaluate_qualified(ev: Evaluator, target: str, ps: PropertyShape, inner: In
             conds.append(f"COUNT(DISTINCT ?ok) < {qmin}")
         if qmax is not None:
             conds.append(f"COUNT(DISTINCT ?ok) > {qmax}")
-        q = _q(target, f"OPTIONAL {{ ?this {P} ?ok . FILTER({cond.replace('?v', '?ok')}) }}",
-               "SELECT ?this (COUNT(DISTINCT ?ok) AS ?n)", f"GROUP BY ?this HAVING ({' || '.join(conds)})")
+        conds = [c.replace("?ok", "?v") for c in conds]
+        q = _q(target, f"OPTIONAL {{ ?this {P} ?v . FILTER({cond}) }}",
+               "SELECT ?this (COUNT(DISTINCT ?v) AS ?n)", f"GROUP BY ?this HAVING ({' || '.join(conds)})")
         counts = {row[0]: int(row[1].value) for row in ev.rows(q)}
     else:
         counts = {}
@@ -809,42 +814,19 @@ def _runtime_error(message: str) -> None:
 
 def _evaluate_sparql(ev: Evaluator, target: str, sc: SparqlConstraint, shapes: Graph, out: list[Result]) -> None:
     seen: set = set()
-    if sc.text:
-        rows = ev.rows(sc.text.replace("@TARGETS@", target))
-        names = None
-        for row in rows:
-            if names is None:
-                names = [v.value for v in rows.variables]
-            vals = dict(zip(names, row))
-            this = vals.get("this")
-            value = vals.get("value")
-            value = this if value is None else value
-            path = vals.get("path")
-            key = (this, value, path)
-            if key in seen:
-                continue
-            seen.add(key)
-            out.append(Result(this, sc.shape, SH.SPARQLConstraintComponent, sc.severity, value, path, sc.constraint))
-        return
-    # Per focus node with $this pre-bound, on rdflib (queries the one-pass rewrite cannot take).
-    from rdflib.plugins.sparql import prepareQuery
-
-    graph = ev.rdflib_graph() if hasattr(ev, "rdflib_graph") else None
-    if graph is None:
-        raise Unsupported("per-focus SPARQL constraint")
-    query = prepareQuery(sc.original)
-    for row in ev.rows(target.replace("{ SELECT DISTINCT ?this WHERE", "SELECT DISTINCT ?this WHERE", 1)[:-1]):
-        this = ev.term(row[0])
-        for r in graph.query(query, initBindings={"this": this}):
-            value = r.get("value")
-            value = this if value is None else value
-            path = r.get("path")
-            key = (this, value, path)
-            if key not in seen:
-                seen.add(key)
-                out.append(Result(ev.conv.to_ox(this), sc.shape, SH.SPARQLConstraintComponent, sc.severity,
-                                  ev.conv.to_ox(value), None if path is None else ev.conv.to_ox(path),
-                                  sc.constraint))
+    rows = ev.rows(sc.text.replace("@TARGETS@", target))
+    names = [v.value for v in rows.variables]
+    for row in rows:
+        vals = {name: row[i] for i, name in enumerate(names)}
+        this = vals.get("this")
+        value = vals.get("value")
+        value = this if value is None else value  # SHACL 5.3.2: no ?value, the focus node
+        path = vals.get("path")
+        key = (this, value, path)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(Result(this, sc.shape, SH.SPARQLConstraintComponent, sc.severity, value, path, sc.constraint))
 
 
 # ------------------------------------------------------------------------- the report
@@ -1026,3 +1008,17 @@ def validate_on_store(kg: Any, shapes: Graph, *, include_inferred: bool) -> Grap
     from .engine import Converter
 
     return report_graph(results, shapes, Converter())
+
+
+def validate_report(kg: Any, *, include_inferred: bool) -> Any:
+    """A ValidationReport computed on the store, or None (run pySHACL instead)."""
+    from rdflib import Literal as RLiteral
+
+    from .validation import ValidationReport, _read_results, _report_node, _sort_key
+
+    graph = validate_on_store(kg, kg.shapes, include_inferred=include_inferred)
+    if graph is None:
+        return None
+    results = tuple(sorted(_read_results(graph, kg.shapes), key=_sort_key))
+    graph.set((_report_node(graph), SH.conforms, RLiteral(not any(r.severity == "Violation" for r in results))))
+    return ValidationReport(results=results, graph=graph)

@@ -56,6 +56,12 @@ def infer(kg: KnowledgeGraph, profile: Profile = "owlrl", *, keep_trivial: bool 
         raise RusgraphError(f"unknown inference profile {profile!r}", hint="use none, rdfs or owlrl")
     if profile == "none":
         return replace(kg, inferred=bind_prefixes(Graph()))
+    from .engine import reasoner
+
+    if profile == "owlrl" and not keep_trivial and reasoner() == "reasonable":
+        from .fastinfer import infer_owlrl  # the same inferred triples, from Rust (reasonable)
+
+        return infer_owlrl(kg)
     import owlrl
     import rdflib.term
 

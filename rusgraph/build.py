@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, RDF, SKOS, XSD
 
 from .errors import BuildError
 from .namespaces import (

@@ -11,7 +11,6 @@ import json
 import logging
 import re
 from collections import Counter
-from pathlib import Path
 
 import pytest
 from rdflib import Graph, URIRef

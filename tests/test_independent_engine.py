@@ -31,7 +31,6 @@ from pathlib import Path
 import pytest
 import rdflib.term
 from rdflib import Graph, URIRef
-from rdflib.namespace import RDF
 
 pyrudof = pytest.importorskip(
     "pyrudof", reason='the independent SHACL engine is not installed: pip install "pyrudof==0.3.35"'

@@ -132,7 +132,9 @@ def _label_graph(target, result, fmt):  # type: ignore[no-untyped-def]
     """The graph labels come from: the local union, or the labels of the result's IRIs
     fetched from the endpoint (only for the formats that show labels)."""
     if not hasattr(target, "run_sparql"):
-        return target.union
+        from .engine import lookup_graph
+
+        return lookup_graph(target)
     if fmt in ("csv", "tsv", "json"):  # exact values, no labels: spare the round trip
         from rdflib import Graph
 
@@ -153,7 +155,10 @@ def _load(data: tuple[str, ...], ontology: tuple[str, ...], no_ontology: bool, i
         items = None  # type: ignore[assignment]
     onto = [] if no_ontology else (list(ontology) or None)
     kg = load(items, ontology=onto, shapes=list(shapes) if shapes else None)
-    _info(f"loaded {len(kg.data)} data triples from {len(kg.parts)} source(s)")
+    if logging.getLogger("rusgraph").isEnabledFor(logging.INFO):  # counting may parse (rdflib path)
+        from .engine import data_size
+
+        _info(f"loaded {data_size(kg)} data triples from {len(kg.parts)} source(s)")
     if inference != "none":
         kg = infer(kg, inference)  # type: ignore[arg-type]
         _info(f"inferred {len(kg.inferred)} triples ({inference})")
@@ -191,8 +196,12 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
 @click.version_option(package_name="rusgraph", prog_name="rusgraph")
 @click.option("-v", "--verbose", count=True, help="More progress on stderr (-vv for debug logging).")
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+@click.option("--backend", type=click.Choice(["auto", "oxigraph", "rdflib"]), envvar="RUSGRAPH_ENGINE",
+              show_envvar=True, help="auto (default): Oxigraph store, SHACL on it and reasonable when installed "
+                                     "(pip install 'rusgraph[fast]'); rdflib: rdflib, pySHACL and owlrl only. "
+                                     "Both give the same answers.")
 @click.pass_context
-def main(ctx: click.Context, verbose: int, debug: bool) -> None:
+def main(ctx: click.Context, verbose: int, debug: bool, backend: str | None) -> None:
     """Oslo's drug-policy plans as one linked, checkable knowledge graph.
 
     With no DATA arguments every command works on the bundled ontology, shapes and data
@@ -206,6 +215,11 @@ def main(ctx: click.Context, verbose: int, debug: bool) -> None:
       rusgraph query -e 'SELECT (COUNT(*) AS ?n) WHERE { ?m a rus:Measure }'
     """
     ctx.obj = {"debug": debug}
+    if backend:
+        from .engine import set_backend
+
+        set_backend(backend)
+        ctx.call_on_close(lambda: set_backend(None))
     level = logging.WARNING if verbose == 0 and not debug else (logging.INFO if verbose == 1 else logging.DEBUG)
     logging.basicConfig(level=level, format="%(message)s", stream=sys.stderr)
 

@@ -10,15 +10,18 @@ N-Triples export straight from the store. It must not validate or infer (see
 Layout of the store (one per loaded graph, shared by the graphs ``infer`` derives from it):
 
 - the default graph holds the data (every data part, merged: a triple found in two files
-  is one triple, as in ``KnowledgeGraph.data``);
-- ``graph/ontology`` holds the ontology triples that are not also data triples;
+  is one triple, as in ``KnowledgeGraph.data``) and the ontology: what ``kg.union`` holds
+  before inference. Queries read it alone (a union of graphs makes every triple pattern
+  about 25% slower in Oxigraph);
+- ``graph/ontology`` holds again the ontology triples that are not data triples (to count
+  and export the data alone);
 - ``urn:rusgraph:validation-ontology`` holds what pySHACL mixes into the data graph from the
-  ontology (its "inoculation"), less the data triples; built on first validation;
+  ontology (its "inoculation") that the default graph lacks; built on first validation;
 - ``urn:rusgraph:inferred:N`` holds one inferred graph (never overlapping the asserted
   triples, because ``infer`` keeps only new triples).
 
-Queries run on the union of the graphs a KnowledgeGraph consists of, passed to Oxigraph as
-its default graph; the graphs are disjoint, so no solution is counted twice.
+Queries on an inferred graph run on the default graph and its inferred graph, passed to
+Oxigraph as the default graph; the graphs are disjoint, so no solution is counted twice.
 
 Known differences from the rdflib path (none occurs in rusgraph's own data): Oxigraph keeps
 a literal's lexical form as written where rdflib normalises it ("01"^^xsd:integer is "1" in
@@ -280,6 +283,8 @@ def finish_backing(store: Any, parts: Any, ontology: Any) -> Backing:
 
     name = ox.NamedNode("https://w3id.org/rusgraph/graph/ontology")
     _add_minus_data(store, ontology, name)
+    store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
+                      for q in store.quads_for_pattern(None, None, None, name))
     return Backing(store=store, parts=parts, ontology=ontology, onto_graph=name)
 
 
@@ -352,14 +357,15 @@ class View:
     def query_graphs(self) -> list[Any]:
         import pyoxigraph as ox
 
-        graphs = [ox.DefaultGraph()]
-        if self.backing.onto_graph is not None:
-            graphs.append(self.backing.onto_graph)
+        graphs = [ox.DefaultGraph()]  # data and ontology
         if self.inferred is not None:
             graphs.append(self.inferred)
         return graphs
 
     def validation_graphs(self, ontology: Any, include_inferred: bool = True) -> list[Any]:
+        """Data + (inferred) + ontology + the inoculation's blank-node copies: pySHACL's data
+        graph plus the ontology triples pySHACL leaves out (rusgraph.fastshacl checks that
+        the shapes cannot see those)."""
         import pyoxigraph as ox
 
         graphs = [ox.DefaultGraph(), self.backing.validation_graph(ontology)]
@@ -407,8 +413,10 @@ def has_store(kg: Any) -> bool:
 def data_size(kg: Any) -> int:
     """Number of data triples, from the store when there is one (no rdflib parse)."""
     if has_store(kg):
-        res = view(kg).query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", graphs=[_default()])
-        return int(next(iter(res))[0].value)
+        v = view(kg)
+        count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+        n = int(next(iter(v.query(count, graphs=[_default()])))[0].value)
+        return n - int(next(iter(v.query(count, graphs=[v.backing.onto_graph])))[0].value)
     return len(kg.data)
 
 
@@ -566,14 +574,13 @@ def _rdflib_union_built(kg: Any) -> bool:
 # ---------------------------------------------------------------------------- export
 
 
-def ntriples(kg: Any, *, with_ontology: bool = True, with_inferred: bool = False) -> str:
-    """The union as N-Triples straight from the store (same triples as rdflib's export)."""
+def ntriples(kg: Any, *, with_inferred: bool = False) -> str:
+    """Ontology + data (+ inferred) as N-Triples straight from the store (the triples
+    rdflib's export writes)."""
     import pyoxigraph as ox
 
     v = view(kg)
     graphs = [ox.DefaultGraph()]
-    if with_ontology and v.backing.onto_graph is not None:
-        graphs.append(v.backing.onto_graph)
     if with_inferred and v.inferred is not None:
         graphs.append(v.inferred)
     chunks = [v.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g) for g in graphs]

@@ -81,8 +81,8 @@ def export(kg: KnowledgeGraph, fmt: str = "turtle", *, with_inferred: bool = Fal
     if gf.name == "nt":
         from .engine import fast, has_store, ntriples
 
-        if fast() and has_store(kg):  # straight from the Oxigraph store: same triples, no rdflib graph
-            return ntriples(kg, with_ontology=with_ontology, with_inferred=with_inferred)
+        if fast() and has_store(kg) and with_ontology:  # straight from the Oxigraph store: same triples
+            return ntriples(kg, with_inferred=with_inferred)
     if gf.quads:
         ds = kg.dataset(with_inferred=with_inferred)
         if not with_ontology:

@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any, Iterable
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import OWL, XSD
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from .graph import KnowledgeGraph
 from .namespaces import bind_prefixes
@@ -64,13 +64,67 @@ def _chain_triples(closure: Iterable[tuple[Any, Any, Any]], chains: list[tuple[A
     return out
 
 
-def closure_with_reasonable(base: list[tuple[Any, Any, Any]], ontology: Graph) -> tuple[set, set]:
-    """(asserted, closure) as sets of normalised rdflib triples."""
+_VOCABS = (str(RDF), str(RDFS), str(OWL))
+# Predicates of OWL 2 RL axioms about properties: a property named in one of these (or typed
+# with one of _PROPERTY_TYPES) can take part in a rule; any other property only through
+# owl:sameAs (eq-rep-s/o), which is checked separately.
+_AXIOMS = (RDFS.domain, RDFS.range, RDFS.subPropertyOf, OWL.equivalentProperty, OWL.inverseOf,
+           OWL.propertyChainAxiom, OWL.onProperty, OWL.onProperties, OWL.hasKey, OWL.propertyDisjointWith,
+           OWL.members, OWL.assertionProperty)
+_PROPERTY_TYPES = (OWL.FunctionalProperty, OWL.InverseFunctionalProperty, OWL.TransitiveProperty,
+                   OWL.SymmetricProperty, OWL.AsymmetricProperty, OWL.IrreflexiveProperty, OWL.ReflexiveProperty)
+
+
+def _logical_properties(ontology: Graph) -> set:
+    out: set = set()
+    for pred in _AXIOMS:
+        for s, o in ontology.subject_objects(pred):
+            out.add(s)
+            out.add(o)
+            if isinstance(o, BNode):
+                out.update(ontology.items(o))
+    for t in _PROPERTY_TYPES:
+        out.update(ontology.subjects(RDF.type, t))
+    return {x for x in out if isinstance(x, URIRef)}
+
+
+_ANNOTATIONS = (RDFS.label, RDFS.comment, RDFS.seeAlso, RDFS.isDefinedBy)
+
+
+def _inert(prop: Any, ontology: Graph) -> bool:
+    """Whether new (x prop z) triples can fire no OWL 2 RL rule: the ontology says nothing
+    about prop but its type, annotations and its own chain axiom, and names it nowhere
+    else (owl:sameAs, which could still use them, is checked apart)."""
+    if any(True for _ in ontology.triples((None, prop, None))) or any(True for _ in ontology.triples((None, None, prop))):
+        return False
+    for p, o in ontology.predicate_objects(prop):
+        if p == OWL.propertyChainAxiom or (p == RDF.type and o not in _PROPERTY_TYPES):
+            continue
+        if str(p).startswith(_VOCABS) and p not in _ANNOTATIONS:
+            return False
+    return True
+
+
+_CACHE: dict[int, tuple[Any, set]] = {}
+
+
+def _logical_properties_cache(ontology: Graph) -> set:
+    hit = _CACHE.get(id(ontology))
+    if hit is None or hit[0] is not ontology:
+        hit = _CACHE[id(ontology)] = (ontology, _logical_properties(ontology))
+    return hit[1]
+
+
+def _has_same_as(closure: set) -> bool:
+    return any(p == OWL.sameAs and s != o for s, p, o in closure)
+
+
+def closure_with_reasonable(base: list[tuple[Any, Any, Any]], ontology: Graph, *, schema_in_data: bool = True) -> set:
+    """The OWL 2 RL closure of ``base`` (normalised rdflib triples), with property chains."""
     import reasonable
 
     r = reasonable.PyReasoner()
     r.from_graph(base)
-    asserted = {_norm(t) for t in r.get_base_triples()}
     chains = _chains(ontology)
     closure = {_norm(t) for t in r.reason()}
     for _ in range(_MAX_ROUNDS):
@@ -79,36 +133,72 @@ def closure_with_reasonable(base: list[tuple[Any, Any, Any]], ontology: Graph) -
         new = _chain_triples(closure, chains) - closure
         if not new:
             break
+        closure |= new
+        if not schema_in_data and all(_inert(p, ontology) for p, _ in chains) and not _has_same_as(closure):
+            break  # the chains' triples fire no further rule: no second round of reasoning
         r.from_graph(list(new))
         closure = {_norm(t) for t in r.reason()}
-    return asserted, closure
+    return closure
 
 
 def _base_triples(kg: KnowledgeGraph) -> list[tuple[Any, Any, Any]]:
-    """Ontology + data as rdflib triples, from the store when there is one."""
+    """Ontology + all data as rdflib triples, from the store when there is one."""
     from .engine import Converter, has_store, view
 
     if not has_store(kg):
-        out = list(kg.ontology)
-        out += list(kg.data)
-        return out
+        return list(kg.ontology) + list(kg.data)
+    v = view(kg)
+    triple = Converter().triple
+    return [triple(q.subject, q.predicate, q.object)
+            for g in v.query_graphs() if g != v.inferred
+            for q in v.store.quads_for_pattern(None, None, None, g)]
+
+
+def _premises(kg: KnowledgeGraph) -> tuple[list[tuple[Any, Any, Any]], bool, bool]:
+    """Ontology + the data triples that can be premises of a rule, as rdflib triples;
+    whether that is all the data (False: triples of properties no axiom names were left out;
+    they can only matter through owl:sameAs, which the caller checks); and whether the data
+    itself has RDFS/OWL statements beyond types, lists and annotations."""
+    from .engine import Converter, has_store, view
+
+    keep = _logical_properties_cache(kg.ontology)
+    if not has_store(kg):
+        return list(kg.ontology) + list(kg.data), True, True
+    import pyoxigraph as ox
+
     v = view(kg)
     conv = Converter()
     triple = conv.triple
-    graphs = [g for g in v.query_graphs() if g != v.inferred]
-    out = []
-    for g in graphs:
-        out += [triple(q.subject, q.predicate, q.object) for q in v.store.quads_for_pattern(None, None, None, g)]
-    return out
+    store = v.store
+    default = ox.DefaultGraph()
+    out: list[tuple[Any, Any, Any]] = []  # the default graph holds ontology and data
+    preds = [row[0] for row in store.query("SELECT DISTINCT ?p WHERE { ?s ?p ?o }", default_graph=default)]
+    complete = True
+    plain = {str(RDF.type), str(RDF.first), str(RDF.rest), *map(str, _ANNOTATIONS)}
+    schema = any(p.value.startswith(_VOCABS) and p.value not in plain for p in preds)
+    for p in preds:
+        if p.value.startswith(_VOCABS) or URIRef(p.value) in keep:
+            out += [triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, p, None, default)]
+        else:
+            complete = False
+    return out, complete, schema
 
 
 def infer_owlrl(kg: KnowledgeGraph, *, keep_trivial: bool = False) -> KnowledgeGraph:
-    """``infer(kg, "owlrl")`` with reasonable: the new, non-trivial triples of the closure."""
+    """``infer(kg, "owlrl")`` with reasonable: the new, non-trivial triples of the closure.
+
+    Data triples of properties that no ontology axiom names (labels, notes, line numbers ...)
+    are left out of the reasoner's input: no OWL 2 RL rule can use them unless owl:sameAs
+    enters the closure, and then it runs again on everything.
+    """
     from .inference import _trivial
 
-    base = _base_triples(kg)
-    asserted, closure = closure_with_reasonable(base, kg.ontology)
-    asserted |= set(base)
+    base, complete, schema = _premises(kg)
+    closure = closure_with_reasonable(base, kg.ontology, schema_in_data=schema)
+    if not complete and _has_same_as(closure):
+        base = _base_triples(kg)
+        closure = closure_with_reasonable(base, kg.ontology)
+    asserted = set(base)
     inferred = bind_prefixes(Graph())
     add = inferred.add
     for t in closure:

@@ -38,7 +38,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
-from .namespaces import SH
+from .namespaces import RUS, SH
 
 SH_NS = str(SH)
 
@@ -352,6 +352,8 @@ class Plan:
     targets: dict[Any, str]  # node shape -> SPARQL group binding ?this
     properties: list[PropertyShape]
     sparql: list[SparqlConstraint]
+    predicates: set = field(default_factory=set)  # every predicate the queries can match
+    any_predicate: bool = False  # a SPARQL constraint has a variable or negated predicate
 
 
 def compile_shapes(shapes: Graph) -> Plan | None:
@@ -423,7 +425,78 @@ def _compile(shapes: Graph) -> Plan:
             _property(shapes, ps, None, require_message=False)
     for root in inner_roots:
         _inner(shapes, root)
-    return Plan(targets, properties, sparql)
+    plan = Plan(targets, properties, sparql)
+    plan.predicates = {RDF.type, RDFS.subClassOf} | _path_predicates(shapes)
+    for t in (SH.targetSubjectsOf, SH.targetObjectsOf):
+        plan.predicates |= set(shapes.objects(None, t))
+    for sc in sparql:
+        preds = _sparql_predicates(sc.original)
+        if preds is None:
+            plan.any_predicate = True
+        else:
+            plan.predicates |= preds
+    return plan
+
+
+def _path_predicates(shapes: Graph) -> set:
+    out: set = set()
+    todo = list(shapes.objects(None, SH.path))
+    seen: set = set()
+    while todo:
+        node = todo.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        if isinstance(node, URIRef):
+            out.add(node)
+        elif isinstance(node, BNode):
+            for p, o in shapes.predicate_objects(node):
+                if p != RDF.rest or o != RDF.nil:
+                    todo.append(o)
+    return out - {RDF.nil}
+
+
+def _sparql_predicates(text: str) -> set | None:
+    """The IRIs a query matches as predicates (None: it has a variable or negated one)."""
+    from rdflib.paths import AlternativePath, InvPath, MulPath, NegatedPath, SequencePath
+    from rdflib.plugins.sparql import prepareQuery
+    from rdflib.plugins.sparql.parserutils import CompValue
+    from rdflib.term import Variable
+
+    out: set = set()
+
+    def path(p: Any) -> bool:
+        if isinstance(p, URIRef):
+            out.add(p)
+            return True
+        if isinstance(p, (SequencePath, AlternativePath)):
+            return all(path(a) for a in p.args)
+        if isinstance(p, MulPath):
+            return path(p.path)
+        if isinstance(p, InvPath):
+            return path(p.arg)
+        return False  # a variable, a negated path (NegatedPath), anything else
+
+    def walk(node: Any) -> bool:
+        if isinstance(node, CompValue):
+            for k, v in node.items():
+                if k == "triples" and isinstance(v, list):
+                    if not all(path(t[1]) for t in v):
+                        return False
+                elif not walk(v):
+                    return False
+        elif isinstance(node, (list, tuple)):
+            return all(walk(x) for x in node)
+        elif isinstance(node, dict):
+            return all(walk(x) for x in node.values())
+        return True
+
+    _ = (Variable, NegatedPath)
+    try:
+        algebra = prepareQuery(text).algebra
+    except Exception:
+        return None
+    return out if walk(algebra) else None
 
 
 def _target_group(shapes: Graph, ns: Any) -> str:
@@ -545,58 +618,87 @@ def _sparql_constraint(shapes: Graph, shape: Any, constraint: Any, severity: Any
     return SparqlConstraint(shape, constraint, severity, text, original)
 
 
+def _mask_strings(text: str) -> str:
+    """``text`` with the inside of string literals blanked out (same length, same places)."""
+    pattern = r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
+    return re.sub(pattern, lambda m: m.group()[0] + " " * (len(m.group()) - 2) + m.group()[-1], text)
+
+
+_NOT_EXISTS = re.compile(r"FILTER\s*(\(\s*)?NOT\s+EXISTS\s*\{", re.I)
+
+
 def _one_pass(text: str) -> str:
     """``text`` rewritten to run once for all focus nodes, or "" when that could change its
-    answers (then it runs once per focus node with $this pre-bound, as pySHACL does).
+    answers (pySHACL runs it once per focus node with $this pre-bound).
 
     The focus nodes are joined at the start of the outer WHERE group. That is the same as
     pre-binding $this when $this occurs only in that group, in EXISTS / NOT EXISTS groups and
     OPTIONAL groups inside it, and the query has no subquery, aggregate, MINUS, VALUES,
     solution modifier or GRAPH (SHACL 5.3.1 rules most of these out anyway).
+
+    A ``FILTER NOT EXISTS { P }`` directly in the WHERE group, with P free of nested groups,
+    becomes ``OPTIONAL { P BIND(true AS ?_neN) } FILTER(!BOUND(?_neN))`` at the end of the
+    group: the same solutions (a row with a match is dropped, a row without one is kept once),
+    but Oxigraph 0.5 evaluates NOT EXISTS without using the row's bindings (time grows with
+    rows x graph), and an OPTIONAL with them.
     """
     from .queries import _strip_comments
 
     body = _strip_comments(text)
-    body_no_strings = re.sub(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'',
-                             '""', body)
-    if len(_SELECT.findall(body_no_strings)) != 1 or _FORBIDDEN.search(body_no_strings):
+    masked = _mask_strings(body)
+    if len(_SELECT.findall(masked)) != 1 or _FORBIDDEN.search(masked):
         return ""
-    m = _WHERE.search(body_no_strings)
+    m = _WHERE.search(masked)
     if not m:
         return ""
-    head, rest = body_no_strings[: m.start()], body_no_strings[m.end():]
     # every ?this in the body must sit in the WHERE group or in EXISTS/OPTIONAL groups
-    stack: list[bool] = [True]  # True: the group is safe for ?this
-    i = 0
-    while i < len(rest):
-        ch = rest[i]
+    stack: list[tuple[bool, int]] = [(True, m.end() - 1)]  # (safe for ?this, position of "{")
+    close = -1
+    not_exists: list[tuple[int, int, int]] = []  # (start of FILTER, "{", "}") at depth 1
+    i = m.end()
+    while i < len(masked):
+        ch = masked[i]
         if ch == "{":
-            before = rest[:i].rstrip()
-            safe = stack[-1] and bool(re.search(r"\b(EXISTS|OPTIONAL)$", before, re.I))
-            stack.append(safe)
+            before = masked[:i].rstrip()
+            safe = stack[-1][0] and bool(re.search(r"\b(EXISTS|OPTIONAL)$", before, re.I))
+            stack.append((safe, i))
         elif ch == "}":
-            stack.pop()
+            _safe, opened = stack.pop()
             if not stack:
+                close = i
                 break
-        elif rest.startswith("?this", i) and not re.match(r"\?this[A-Za-z0-9_]", rest[i:]):
-            if not stack[-1]:
+            if len(stack) == 1:
+                f = _NOT_EXISTS.search(masked, max(0, opened - 40), opened + 1)
+                while f and f.end() - 1 != opened:
+                    f = _NOT_EXISTS.search(masked, f.start() + 1, opened + 1)
+                if f and f.group(1) is None and "{" not in masked[opened + 1:i]:
+                    not_exists.append((f.start(), opened, i))
+        elif masked.startswith("?this", i) and not re.match(r"\?this[A-Za-z0-9_]", masked[i:]):
+            if not stack[-1][0]:
                 return ""
         i += 1
+    if close < 0:
+        return ""
+    head = masked[: m.start()]
     proj = head[_SELECT.search(head).end():]
     star = proj.strip().startswith("*")
+    rest = masked[m.end():close]
     wanted = ["?this"]
     for var in ("value", "path"):
         if re.search(rf"\?{var}\b", proj) or (star and re.search(rf"\?{var}\b", rest)):
             wanted.append("?" + var)
-    prologue = head[: _SELECT.search(head).start()]
-    return prologue + "SELECT DISTINCT " + " ".join(wanted) + " WHERE {\n  @TARGETS@\n" + _after_where(body)
-
-
-def _after_where(body: str) -> str:
-    # The WHERE found in the string-free copy is at the same place in the original when no
-    # string literal comes before it (prefix declarations and SELECT have none).
-    m = _WHERE.search(body)
-    return body[m.end():] if m else ""
+    prologue = body[: _SELECT.search(head).start()]
+    parts, pos, tail = [], m.end(), []
+    for k, (start, opened, end) in enumerate(not_exists):
+        parts.append(body[pos:start])
+        inner = body[opened + 1:end].strip()
+        if inner and not inner.endswith("."):
+            inner += " ."
+        tail.append(f"OPTIONAL {{ {inner} BIND(true AS ?_ne{k}) }} FILTER(!BOUND(?_ne{k}))")
+        pos = end + 1
+    parts.append(body[pos:close])
+    return (prologue + "SELECT DISTINCT " + " ".join(wanted) + " WHERE {\n  @TARGETS@\n" + "".join(parts)
+            + "\n  " + "\n  ".join(tail) + "\n}")
 
 
 # ------------------------------------------------------------------------- evaluation
@@ -991,34 +1093,78 @@ def _clone_list(g: Graph, node: Any, out: Graph, recursion: int = 0) -> Any:
 # ---------------------------------------------------------------------------- entry
 
 
-def validate_on_store(kg: Any, shapes: Graph, *, include_inferred: bool) -> Graph | None:
-    """The pySHACL-equivalent report graph for ``kg``, or None when the shapes are not
-    supported (the caller then runs pySHACL)."""
+def _hidden_predicates(backing: Any, ontology: Graph) -> set:
+    """Predicates of the ontology triples that pySHACL does not mix into its data graph but
+    the store's default graph holds (labels of the ontology document, skos:definition ...)."""
+    cached = getattr(backing, "_hidden", None)
+    if cached is not None and cached[0] is ontology:
+        return cached[1]
+    inoc = inoculation(ontology)
+    hidden = {p for s, p, o in ontology if (s, p, o) not in inoc or isinstance(s, BNode) or isinstance(o, BNode)}
+    backing._hidden = (ontology, hidden)
+    return hidden
+
+
+def validate_on_store(kg: Any, shapes: Graph, *, include_inferred: bool) -> list[Result] | None:
+    """pySHACL's results for ``kg`` computed on the store, or None when the shapes are not
+    supported or could see ontology triples pySHACL leaves out (the caller runs pySHACL)."""
     from .engine import view
 
     plan = compile_shapes(shapes)
     if plan is None:
         return None
     v = view(kg)
+    if plan.any_predicate or plan.predicates & _hidden_predicates(v.backing, kg.ontology):
+        return None
     graphs = v.validation_graphs(kg.ontology, include_inferred=include_inferred)
     try:
-        results = evaluate(plan, v, graphs, shapes)
+        return evaluate(plan, v, graphs, shapes)
     except Unsupported:
         return None
-    from .engine import Converter
-
-    return report_graph(results, shapes, Converter())
 
 
 def validate_report(kg: Any, *, include_inferred: bool) -> Any:
-    """A ValidationReport computed on the store, or None (run pySHACL instead)."""
+    """A ValidationReport computed on the store, or None (run pySHACL instead).
+
+    The ValidationResults are made here as ``validation._read_results`` makes them from
+    pySHACL's report graph (messages from the constraint, else the shape; hints from the
+    shape); the report graph is built alongside for ``--format turtle``.
+    """
     from rdflib import Literal as RLiteral
 
-    from .validation import ValidationReport, _read_results, _report_node, _sort_key
+    from .engine import Converter
+    from .validation import ValidationReport, ValidationResult, _report_node, _sort_key, _texts
 
-    graph = validate_on_store(kg, kg.shapes, include_inferred=include_inferred)
-    if graph is None:
+    shapes = kg.shapes
+    found = validate_on_store(kg, shapes, include_inferred=include_inferred)
+    if found is None:
         return None
-    results = tuple(sorted(_read_results(graph, kg.shapes), key=_sort_key))
+    conv = Converter()
+    texts: dict[Any, tuple] = {}
+
+    def cached(node: Any, prop: Any) -> tuple:
+        key = (node, prop)
+        if key not in texts:
+            texts[key] = _texts(shapes, node, prop) if node is not None else ()
+        return texts[key]
+
+    results = []
+    for r in found:
+        path = r.path if r.constraint is None else (conv.to_rdflib(r.path) if r.path is not None else None)
+        value = conv.to_rdflib(r.value) if r.value is not None else None
+        messages = (cached(r.constraint, SH.message) if r.constraint is not None else ()) \
+            or cached(r.shape, SH.message)
+        results.append(ValidationResult(
+            severity=str(r.severity).rsplit("#", 1)[-1],
+            focus=str(conv.to_rdflib(r.focus)),
+            shape=str(r.shape) if isinstance(r.shape, URIRef) else "(blank shape)",
+            component=str(r.component).rsplit("#", 1)[-1],
+            path=str(path) if isinstance(path, URIRef) else ("(complex path)" if path is not None else None),
+            value=str(value) if value is not None else None,
+            messages=messages,
+            hints=cached(r.shape, RUS.fixHint),
+        ))
+    results.sort(key=_sort_key)
+    graph = report_graph(found, shapes, conv)
     graph.set((_report_node(graph), SH.conforms, RLiteral(not any(r.severity == "Violation" for r in results))))
-    return ValidationReport(results=results, graph=graph)
+    return ValidationReport(results=tuple(results), graph=graph)

@@ -16,6 +16,7 @@ from typing import Any
 from rdflib import Graph, URIRef
 from rdflib.namespace import FOAF, SKOS
 
+from .engine import lookup_graph
 from .formats import Labeler
 from .graph import KnowledgeGraph
 from .namespaces import RUS
@@ -48,7 +49,7 @@ def _district_of(g: Graph, focus: URIRef) -> URIRef | None:
 
 
 def findings(report: ValidationReport, kg: KnowledgeGraph, *, lang: str = "nb") -> list[Finding]:
-    g = kg.union
+    g = lookup_graph(kg)
     label = Labeler(g, lang)
     out = []
     for r in report.results:
@@ -71,7 +72,7 @@ def matches_district(f: Finding, wanted: str | None, kg: KnowledgeGraph) -> bool
     if f.district_code and f.district_code.casefold() == w:
         return True
     names = {f.district.casefold()}
-    g = kg.union
+    g = lookup_graph(kg)
     for d in g.subjects(SKOS.notation, None):
         if str(g.value(d, SKOS.notation)) == f.district_code:
             names |= {str(o).casefold() for o in g.objects(d, FOAF.name)}
@@ -81,7 +82,7 @@ def matches_district(f: Finding, wanted: str | None, kg: KnowledgeGraph) -> bool
 
 def known_district(wanted: str, kg: KnowledgeGraph) -> bool:
     w = wanted.strip().casefold()
-    g = kg.union
+    g = lookup_graph(kg)
     from rdflib.namespace import RDF
 
     for d in g.subjects(RDF.type, RUS.District):

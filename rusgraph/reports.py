@@ -22,7 +22,9 @@ SUFFIX = {"table": ".txt", "csv": ".csv", "tsv": ".tsv", "json": ".json", "md": 
 def write_all(kg: KnowledgeGraph, directory: str | Path, *, fmt: str = "html", lang: str = "nb") -> list[Path]:
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
-    label = Labeler(kg.union, lang)
+    from .engine import lookup_graph
+
+    label = Labeler(lookup_graph(kg), lang)
     written: list[Path] = []
     items = []
     for q in list_queries():

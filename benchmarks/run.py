@@ -243,11 +243,11 @@ def table(results: list[dict]) -> str:
                 else:
                     complete_b = False
         ratio = f"{total_b / total_f:.0f}x" if complete_b and total_f else "-"
+        core = ("load", "validate", "reports")
+        peak = lambda run: max((x["rss"] for k, x in run["steps"].items() if k in core), default=0)  # noqa: E731
         rows.append((r["size"], f"{r['measures']:,}", "load+validate+reports", f"{total_f:.2f}",
-                     f"{max((x['rss'] for x in r['fast']['steps'].values()), default=0):.0f}",
-                     f"{total_b:.2f}" if complete_b else "-",
-                     f"{max((x['rss'] for x in r['baseline']['steps'].values()), default=0):.0f}" if complete_b else "-",
-                     ratio))
+                     f"{peak(r['fast']):.0f}", f"{total_b:.2f}" if complete_b else "-",
+                     f"{peak(r['baseline']):.0f}" if complete_b else "-", ratio))
     widths = [max(len(str(row[i])) for row in rows) for i in range(len(head))]
     lines = []
     for i, row in enumerate(rows):

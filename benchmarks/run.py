@@ -8,8 +8,8 @@ bundled upper levels, then runs the pipeline load -> validate -> every canned re
 (district with --param district=030101) -> export (N-Triples) -> [OWL-RL inference with
 --infer] twice, each in a fresh child process:
 
-- fast: what rusgraph runs by default when pyoxigraph/reasonable are installed (Oxigraph
-  store, SHACL compiled to SPARQL on it, reasonable);
+- fast: what rusgraph runs by default when pyoxigraph is installed (Oxigraph store, SHACL
+  compiled to SPARQL on it, OWL 2 RL by rusgraph.rules, the ontology's fragment compiled);
 - baseline: ``RUSGRAPH_ENGINE=rdflib`` and ``validate(engine="reference")``: rdflib parse,
   plain pySHACL (inference none), rdflib SPARQL, owlrl. It runs up to --baseline-max
   measures (default: Oslo size) and gives up a step after --step-timeout seconds.
@@ -260,10 +260,9 @@ def table(results: list[dict]) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", default="oslo", help="Comma-separated: " + ", ".join(generate.SIZES) + " (default oslo).")
-    ap.add_argument("--infer", action="store_true", help="Also time OWL-RL inference (reasonable vs owlrl).")
-    ap.add_argument("--infer-max", type=int, default=20000,
-                    help="Largest size (measures) to infer at (default 20,000: reasonable's memory grows about "
-                         "9 kB per input triple, some 30 GiB at 100k measures).")
+    ap.add_argument("--infer", action="store_true", help="Also time OWL-RL inference (rusgraph.rules vs owlrl).")
+    ap.add_argument("--infer-max", type=int, default=100000,
+                    help="Largest size (measures) to infer at (default 100,000).")
     ap.add_argument("--baseline", choices=("auto", "always", "never"), default="auto",
                     help="auto: run the baseline up to --baseline-max measures.")
     ap.add_argument("--baseline-max", type=int, default=1100, help="Largest size (measures) for the baseline in auto mode.")

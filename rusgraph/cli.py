@@ -197,9 +197,9 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("-v", "--verbose", count=True, help="More progress on stderr (-vv for debug logging).")
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
 @click.option("--backend", type=click.Choice(["auto", "oxigraph", "rdflib"]), envvar="RUSGRAPH_ENGINE",
-              show_envvar=True, help="auto (default): Oxigraph store, SHACL on it and reasonable when installed "
-                                     "(pip install 'rusgraph[fast]'); rdflib: rdflib, pySHACL and owlrl only. "
-                                     "Both give the same answers.")
+              show_envvar=True, help="auto (default): an Oxigraph store and SHACL compiled to SPARQL on it when pyoxigraph "
+                                     "is installed (pip install 'rusgraph[fast]'), OWL 2 RL by rusgraph's compiled "
+                                     "rules; rdflib: rdflib, pySHACL and owlrl only. Both give the same answers.")
 @click.pass_context
 def main(ctx: click.Context, verbose: int, debug: bool, backend: str | None) -> None:
     """Oslo's drug-policy plans as one linked, checkable knowledge graph.

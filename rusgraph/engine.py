@@ -95,8 +95,15 @@ def fast() -> bool:
 
 
 def reasoner() -> str:
-    """``reasonable`` (Rust OWL 2 RL) on the fast path when installed, else ``owlrl``."""
-    return "reasonable" if fast() and _installed("reasonable") else "owlrl"
+    """``owlrl`` when the plain path is asked for, else ``rules`` (rusgraph.rules: the
+    ontology's fragment of OWL 2 RL compiled, pure Python; reasonable, else owlrl, runs
+    schemas and data beyond it)."""
+    return "owlrl" if requested() == "rdflib" else "rules"
+
+
+def fallback_reasoner() -> str:
+    """What runs OWL 2 RL on the fast path when the schema or data leave rules' fragment."""
+    return "reasonable" if _installed("reasonable") else "owlrl"
 
 
 def describe() -> dict[str, str]:
@@ -107,7 +114,7 @@ def describe() -> dict[str, str]:
         "load": "pyoxigraph" if f else "rdflib",
         "sparql": "oxigraph" if f else "rdflib",
         "validate": "oxigraph+python (fastshacl)" if f else "pyshacl",
-        "infer": reasoner(),
+        "infer": "owlrl" if reasoner() == "owlrl" else f"rules (else {fallback_reasoner()})",
     }
 
 

@@ -1,11 +1,13 @@
-"""OWL 2 RL inference with ``reasonable`` (Rust), giving owlrl's inferred triples.
+"""OWL 2 RL inference without owlrl, giving owlrl's inferred triples.
 
-Owns: feeding ontology + data to reasonable, the one OWL 2 RL rule it lacks that the
-ontology uses (prp-spo2, property chains: rus:planCovers = hasMeasure o tracesTo), run to a
-fixpoint together with reasonable, and keeping the same delta owlrl's path keeps (new,
-non-trivial triples; see ``rusgraph.inference._trivial``). ``rusgraph.inference.infer`` calls
-it for the ``owlrl`` profile on the fast path; tests/test_fastpath.py holds the result to
-owlrl's.
+Owns: choosing the premises (ontology + the data triples a rule can use); running
+rusgraph.rules (the ontology's fragment of OWL 2 RL, compiled) on them; where the schema or
+the data go beyond that fragment, running reasonable (Rust) instead, with the one OWL 2 RL
+rule it lacks that the ontology uses (prp-spo2, property chains: rus:planCovers =
+hasMeasure o tracesTo) run to a fixpoint together with it; and keeping the same delta
+owlrl's path keeps (new, non-trivial triples; see ``rusgraph.inference._trivial``).
+``rusgraph.inference.infer`` calls it for the ``owlrl`` profile on the fast path;
+tests/test_fastpath.py holds the result to owlrl's.
 """
 
 from __future__ import annotations
@@ -184,20 +186,61 @@ def _premises(kg: KnowledgeGraph) -> tuple[list[tuple[Any, Any, Any]], bool, boo
     return out, complete, schema
 
 
-def infer_owlrl(kg: KnowledgeGraph, *, keep_trivial: bool = False) -> KnowledgeGraph:
-    """``infer(kg, "owlrl")`` with reasonable: the new, non-trivial triples of the closure.
+def _named_properties(base: list[tuple[Any, Any, Any]]) -> set:
+    """Properties the premises' schema statements name (list members included: a superset)."""
+    axioms = set(_AXIOMS)
+    types = set(_PROPERTY_TYPES)
+    out: set = set()
+    for s, p, o in base:
+        if p in axioms:
+            out.add(s)
+            out.add(o)
+        elif p == RDF.type and o in types:
+            out.add(s)
+        elif p == RDF.first:
+            out.add(o)
+    return {x for x in out if isinstance(x, URIRef) and not str(x).startswith(_VOCABS)}
 
-    Data triples of properties that no ontology axiom names (labels, notes, line numbers ...)
-    are left out of the reasoner's input: no OWL 2 RL rule can use them unless owl:sameAs
-    enters the closure, and then it runs again on everything.
+
+def owlrl_closure(kg: KnowledgeGraph, *, engine: str = "auto") -> tuple[list, set] | None:
+    """(premises, closure) of ontology + data under OWL 2 RL, or None when only owlrl can run it.
+
+    ``engine``: ``rules`` (rusgraph.rules, the ontology's fragment compiled; raises
+    rules.Outside beyond it), ``reasonable``, or ``auto``: rules, else reasonable when
+    installed, else None. Data triples of properties that no schema statement names (labels,
+    notes, line numbers ...) are left out of the premises: no OWL 2 RL rule can use them
+    unless owl:sameAs enters the closure, and then reasonable runs again on everything.
     """
-    from .inference import _trivial
+    from . import rules
+    from .engine import _installed
 
     base, complete, schema = _premises(kg)
+    if not complete and not _named_properties(base) <= _logical_properties_cache(kg.ontology):
+        base, complete = _base_triples(kg), True  # the data has schema statements of its own
+    if engine in ("auto", "rules"):
+        try:
+            return base, rules.closure(base)
+        except rules.Outside:
+            if engine == "rules":
+                raise
+    if engine == "auto" and not _installed("reasonable"):
+        return None
     closure = closure_with_reasonable(base, kg.ontology, schema_in_data=schema)
     if not complete and _has_same_as(closure):
         base = _base_triples(kg)
         closure = closure_with_reasonable(base, kg.ontology)
+    return base, closure
+
+
+def infer_owlrl(kg: KnowledgeGraph, *, keep_trivial: bool = False, engine: str = "auto") -> KnowledgeGraph | None:
+    """``infer(kg, "owlrl")`` without owlrl: the new, non-trivial triples of the closure
+    (see :func:`owlrl_closure`), or None when only owlrl can compute it."""
+    from .inference import _trivial
+
+    found = owlrl_closure(kg, engine=engine)
+    if found is None:
+        return None
+    base, closure = found
     asserted = set(base)
     inferred = bind_prefixes(Graph())
     add = inferred.add

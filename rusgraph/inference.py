@@ -23,25 +23,29 @@ PROFILES: tuple[str, ...] = ("none", "rdfs", "owlrl")
 _VOCAB_NS = (str(RDF), str(RDFS), str(OWL), str(XSD))
 
 
+_TRIVIAL_TYPES = frozenset((RDFS.Resource, OWL.Thing, RDFS.Class, OWL.Class, RDF.Property, RDFS.Datatype,
+                            RDFS.Literal, OWL.NamedIndividual))
+_REFLEXIVE = frozenset((RDFS.subClassOf, RDFS.subPropertyOf, OWL.sameAs, OWL.equivalentClass,
+                        OWL.equivalentProperty))
+_SCHEMA_NS = (str(RDFS), str(OWL))
+_starts = str.startswith
+
+
 def _trivial(s, p, o) -> bool:  # type: ignore[no-untyped-def]
     """Triples owlrl adds that say nothing about the domain."""
-    if isinstance(s, URIRef) and str(s).startswith(_VOCAB_NS):
+    # URIRef is a str: str.startswith needs no copy (rdflib's own startswith takes no tuple);
+    # this runs once per inferred triple
+    if not isinstance(s, URIRef):
+        return True  # literal subjects and blank nodes from the closure rules
+    if _starts(s, _VOCAB_NS):
         return True
-    if p == RDF.type and o in (RDFS.Resource, OWL.Thing, RDFS.Class, OWL.Class, RDF.Property,
-                               RDFS.Datatype, RDFS.Literal, OWL.NamedIndividual):
-        return True
-    if p in (RDFS.subClassOf, RDFS.subPropertyOf, OWL.sameAs, OWL.equivalentClass,
-             OWL.equivalentProperty) and s == o:
+    if p == RDF.type:
+        return o in _TRIVIAL_TYPES or (isinstance(o, URIRef) and _starts(o, _VOCAB_NS))
+    if p in _REFLEXIVE and s == o:
         return True
     # Schema-level closure (domains widened to superclasses, property characteristics, ...)
     # is a fact about the vocabulary, not the plans.
-    if str(p).startswith((str(RDFS), str(OWL))) and p != OWL.sameAs:
-        return True
-    if p == RDF.type and isinstance(o, URIRef) and str(o).startswith(_VOCAB_NS):
-        return True
-    if not isinstance(s, URIRef):
-        return True  # literal subjects and blank nodes from the closure rules
-    return False
+    return _starts(p, _SCHEMA_NS) and p != OWL.sameAs
 
 
 def infer(kg: KnowledgeGraph, profile: Profile = "owlrl", *, keep_trivial: bool = False) -> KnowledgeGraph:
@@ -58,10 +62,12 @@ def infer(kg: KnowledgeGraph, profile: Profile = "owlrl", *, keep_trivial: bool 
         return replace(kg, inferred=bind_prefixes(Graph()))
     from .engine import reasoner
 
-    if profile == "owlrl" and not keep_trivial and reasoner() == "reasonable":
-        from .fastinfer import infer_owlrl  # the same inferred triples, from Rust (reasonable)
+    if profile == "owlrl" and not keep_trivial and reasoner() == "rules":
+        from .fastinfer import infer_owlrl  # the same inferred triples, without owlrl
 
-        return infer_owlrl(kg)
+        fast = infer_owlrl(kg)
+        if fast is not None:
+            return fast
     import owlrl
     import rdflib.term
 

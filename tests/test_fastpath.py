@@ -154,7 +154,8 @@ def test_switch_off_with_the_environment(monkeypatch):
     monkeypatch.setenv(engine.ENV_VAR, "rdflib")
     assert engine.backend() == "rdflib" and engine.reasoner() == "owlrl"
     monkeypatch.setenv(engine.ENV_VAR, "auto")
-    assert engine.backend() == "oxigraph" and engine.reasoner() == "reasonable"
+    assert engine.backend() == "oxigraph" and engine.reasoner() == "rules"
+    assert engine.fallback_reasoner() == "reasonable"
     monkeypatch.setenv(engine.ENV_VAR, "bogus")
     with pytest.raises(rusgraph.RusgraphError):
         engine.backend()
@@ -309,6 +310,15 @@ def test_inferred_triples_equal_owlrls(inferred):
     fast, plain = inferred
     assert len(fast.inferred) > 0
     assert set(fast.inferred) == set(plain.inferred)
+
+
+def test_reasonable_fallback_infers_what_owlrl_does(pair, inferred):
+    """The fallback for schemas beyond rusgraph.rules' fragment gives the same triples."""
+    from rusgraph.fastinfer import infer_owlrl
+
+    _fast, plain = inferred
+    by_reasonable = pair.run("auto", lambda kg: infer_owlrl(kg, engine="reasonable"))
+    assert set(by_reasonable.inferred) == set(plain.inferred)
 
 
 def test_inferred_traces_and_plan_coverage(inferred):

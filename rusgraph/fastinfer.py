@@ -215,14 +215,19 @@ def owlrl_closure(kg: KnowledgeGraph, *, engine: str = "auto") -> tuple[list, se
     from .engine import _installed
 
     base, complete, schema = _premises(kg)
-    if not complete and not _named_properties(base) <= _logical_properties_cache(kg.ontology):
-        base, complete = _base_triples(kg), True  # the data has schema statements of its own
+    if not complete and (not _named_properties(base) <= _logical_properties_cache(kg.ontology)
+                         or rules.meta_statements(base)):
+        # the data has schema statements of its own, or types can make a property
+        # transitive, functional ...: every data triple may be a premise
+        base, complete = _base_triples(kg), True
     if engine in ("auto", "rules"):
         try:
             return base, rules.closure(base)
-        except rules.Outside:
+        except rules.Outside as exc:
             if engine == "rules":
                 raise
+            if exc.vocabulary and engine == "auto":
+                return None  # reasonable and owlrl disagree on such schemas: owlrl decides
     if engine == "auto" and not _installed("reasonable"):
         return None
     closure = closure_with_reasonable(base, kg.ontology, schema_in_data=schema)

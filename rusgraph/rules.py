@@ -22,9 +22,9 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from rdflib import URIRef
-from rdflib.namespace import OWL, RDF, RDFS
+from rdflib.namespace import OWL, RDF, RDFS, XSD
 
-_VOCAB = (str(RDF), str(RDFS), str(OWL))
+_VOCAB = (str(RDF), str(RDFS), str(OWL), str(XSD))
 
 # Schema statements the fragment reads.
 _SCHEMA = {RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range, OWL.inverseOf,
@@ -40,10 +40,42 @@ _INERT_TYPES = {OWL.Class, RDFS.Class, OWL.ObjectProperty, OWL.DatatypeProperty,
                 OWL.AnnotationProperty, RDF.Property, OWL.Ontology, OWL.NamedIndividual,
                 RDFS.Datatype, OWL.OntologyProperty, OWL.Thing, RDFS.Resource, RDF.List}
 _MAX_ROUNDS = 100
+_CLASS_AXIOMS = {RDFS.subClassOf, OWL.equivalentClass, RDFS.domain, RDFS.range}
+
+
+# Vocabulary classes a subClassOf, domain or range axiom may have as its object: their
+# instances get only trivial types (datatypes as ranges of datatype properties).
+_TOP = {OWL.Thing, RDFS.Resource, RDFS.Literal}
+
+
+def _harmless_object(o: Any) -> bool:
+    return o in _TOP or (isinstance(o, URIRef) and str(o).startswith(str(XSD)))
+# Vocabulary properties a property axiom may name (as sub- or superproperty, ...).
+_ANNOTATIONS = {RDFS.label, RDFS.comment, RDFS.seeAlso, RDFS.isDefinedBy}
 
 
 class Outside(Exception):
-    """The premises need an OWL 2 RL rule this fragment does not run."""
+    """The premises need an OWL 2 RL rule this fragment does not run.
+
+    ``vocabulary``: the schema makes statements about the RDF/RDFS/OWL/XSD vocabulary itself
+    (a subclass of owl:TransitiveProperty, owl:Thing under a class of the domain, ...), on
+    which reasonable and owlrl disagree; owlrl, the reference, should run.
+    """
+
+    def __init__(self, message: str, *, vocabulary: bool = False) -> None:
+        super().__init__(message)
+        self.vocabulary = vocabulary
+
+
+def meta_statements(triples: Iterable[tuple[Any, Any, Any]]) -> bool:
+    """Whether class, domain or range axioms name vocabulary classes (beyond owl:Thing,
+    rdfs:Resource, rdfs:Literal and XSD datatypes as superclass, domain or range): then
+    types can make properties transitive, functional ..., and every data triple may be a
+    premise."""
+    for s, p, o in triples:
+        if p in _CLASS_AXIOMS and (_vocab(s) or (_vocab(o) and (p == OWL.equivalentClass or not _harmless_object(o)))):
+            return True
+    return False
 
 
 def _vocab(term: Any) -> bool:
@@ -66,6 +98,8 @@ class Schema:
         schema_terms = [x for p in _SCHEMA if p != OWL.propertyChainAxiom for pair in pairs(p) for x in pair]
         if any(not isinstance(x, URIRef) for x in schema_terms):
             raise Outside("a schema statement has a blank node or literal (a class expression)")
+        if meta_statements((s, p, o) for p in _CLASS_AXIOMS for s, o in pairs(p)):
+            raise Outside("a class, domain or range axiom names a vocabulary class", vocabulary=True)
 
         sub_class: dict[Any, set] = {}
         for a, b in pairs(RDFS.subClassOf):
@@ -104,10 +138,9 @@ class Schema:
                  | set(self.domain) | set(self.range) | set(self.inverse) | self.transitive
                  | self.symmetric | self.functional | self.inverse_functional
                  | {p for p, _ in self.chains} | {s for _, steps in self.chains for s in steps})
-        bad = {p for p in named if not isinstance(p, URIRef) or p == RDF.type or p in _SCHEMA
-               or p in (RDF.first, RDF.rest, OWL.sameAs)}
+        bad = {p for p in named if not isinstance(p, URIRef) or (_vocab(p) and p not in _ANNOTATIONS)}
         if bad:
-            raise Outside(f"a property axiom is about {sorted(map(str, bad))[0]}")
+            raise Outside(f"a property axiom is about {sorted(map(str, bad))[0]}", vocabulary=True)
         self.properties = named
 
     def __repr__(self) -> str:  # pragma: no cover - debugging aid

@@ -19,6 +19,7 @@ PREFIXES = """
 @prefix owl: <http://www.w3.org/2002/07/owl#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 """
 
 INSIDE = {
@@ -40,6 +41,7 @@ INSIDE = {
         :q rdfs:domain :A . :x :q :y . :z a :B .""",
     "blank node in a chain": ":t a owl:TransitiveProperty . :a :t _:b . _:b :t :c . :c :t :d .",
     "functional property with one value": ":f a owl:FunctionalProperty ; rdfs:range :P . :a :f :b . :c :f :b .",
+    "datatype ranges": ':n rdfs:range xsd:integer ; rdfs:domain :D . :a :n 3 . :b :n :c .',
     "literal objects": ':p rdfs:range :R ; rdfs:domain :D . :a :p "x" . :b :p "1"^^<http://www.w3.org/2001/XMLSchema#integer> .',
 }
 
@@ -51,6 +53,16 @@ OUTSIDE = {
     "a key": ":A owl:hasKey ( :k ) . :x a :A ; :k 1 . :y a :A ; :k 1 .",
     "disjoint classes": ":A owl:disjointWith :B . :x a :A , :B .",
     "an axiom about rdf:type": "rdf:type rdfs:subPropertyOf :p . :x a :A .",
+    # (found in review) schemas about the vocabulary itself
+    "a subclass of owl:TransitiveProperty":
+        ":MyTrans rdfs:subClassOf owl:TransitiveProperty . :p a :MyTrans . :a :p :b . :b :p :c .",
+    "a range of owl:SymmetricProperty": ":r rdfs:range owl:SymmetricProperty . :x :r :p . :a :p :b .",
+    "owl:Thing under a class": "owl:Thing rdfs:subClassOf :A . :C a owl:Class . :x a :C .",
+    "a class equivalent to owl:Thing": ":A owl:equivalentClass owl:Thing . :C a owl:Class . :x a :C .",
+    "a subclass of owl:Nothing": ":A rdfs:subClassOf owl:Nothing . :B a owl:Class . :x a :A .",
+    "a subproperty of owl:hasValue":
+        ":op rdfs:subPropertyOf owl:onProperty . :hv rdfs:subPropertyOf owl:hasValue . :R :op :p ; :hv :v . :x a :R .",
+    "a datatype as a subclass": "xsd:decimal rdfs:subClassOf :Num . :x a xsd:integer .",
 }
 
 
@@ -121,4 +133,27 @@ def test_infer_falls_back_beyond_the_fragment(tmp_path):
 
     ex = "http://example.org/"
     assert (URIRef(ex + "p1"), OWL.sameAs, URIRef(ex + "p2")) in results["rdflib"]
+    assert results["auto"] == results["rdflib"]
+
+
+def test_infer_when_types_make_a_property_transitive(tmp_path):
+    """The premises must then include every data triple (here :p's, which no ontology axiom
+    names), and owlrl decides; the fast path must say what the plain one says."""
+    pytest.importorskip("pyoxigraph")
+    import rusgraph
+    from rdflib import URIRef
+    from rusgraph import engine
+
+    data = tmp_path / "meta.ttl"
+    data.write_text(PREFIXES + ":MyTrans rdfs:subClassOf owl:TransitiveProperty . :p a :MyTrans . "
+                    ":a :p :b . :b :p :c .", encoding="utf-8")
+    results = {}
+    for backend in ("auto", "rdflib"):
+        engine.set_backend(backend)
+        try:
+            results[backend] = set(rusgraph.infer(rusgraph.load([data]), "owlrl").inferred)
+        finally:
+            engine.set_backend(None)
+    ex = "http://example.org/"
+    assert (URIRef(ex + "a"), URIRef(ex + "p"), URIRef(ex + "c")) in results["rdflib"]
     assert results["auto"] == results["rdflib"]

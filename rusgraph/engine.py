@@ -32,6 +32,7 @@ come back as the plain literal "x", as rdflib parses "x").
 from __future__ import annotations
 
 import importlib.util
+import io
 import itertools
 import os
 import threading
@@ -584,14 +585,22 @@ def _rdflib_union_built(kg: Any) -> bool:
 def ntriples(kg: Any, *, with_inferred: bool = False) -> str:
     """Ontology + data (+ inferred) as N-Triples straight from the store (the triples
     rdflib's export writes)."""
+    buf = io.BytesIO()
+    dump_ntriples(kg, buf, with_inferred=with_inferred)
+    return buf.getvalue().decode("utf-8")
+
+
+def dump_ntriples(kg: Any, output: Any, *, with_inferred: bool = False) -> None:
+    """:func:`ntriples` written to the binary file ``output`` as the store streams it (no
+    copy of the whole text in memory)."""
     import pyoxigraph as ox
 
     v = view(kg)
     graphs = [ox.DefaultGraph()]
     if with_inferred and v.inferred is not None:
         graphs.append(v.inferred)
-    chunks = [v.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g) for g in graphs]
-    return b"".join(chunks).decode("utf-8")
+    for g in graphs:
+        v.store.dump(output, format=ox.RdfFormat.N_TRIPLES, from_graph=g)
 
 
 # ---------------------------------------------------------------------------- loading

@@ -78,11 +78,10 @@ def export(kg: KnowledgeGraph, fmt: str = "turtle", *, with_inferred: bool = Fal
                   "cytoscape": pgformats.cytoscape_text}[fmt]
         return writer(pg)
     gf = graph_format(fmt)
-    if gf.name == "nt":
-        from .engine import fast, has_store, ntriples
+    if gf.name == "nt" and _nt_from_store(kg, with_ontology):  # straight from the Oxigraph store: same triples
+        from .engine import ntriples
 
-        if fast() and has_store(kg) and with_ontology:  # straight from the Oxigraph store: same triples
-            return ntriples(kg, with_inferred=with_inferred)
+        return ntriples(kg, with_inferred=with_inferred)
     if gf.quads:
         ds = kg.dataset(with_inferred=with_inferred)
         if not with_ontology:
@@ -99,6 +98,12 @@ def export(kg: KnowledgeGraph, fmt: str = "turtle", *, with_inferred: bool = Fal
 
         return to_jsonld(g)
     return serialize_graph(g, gf.name)
+
+
+def _nt_from_store(kg: KnowledgeGraph, with_ontology: bool) -> bool:
+    from .engine import fast, has_store
+
+    return fast() and has_store(kg) and with_ontology
 
 
 def export_files(kg: KnowledgeGraph, fmt: str, *, with_inferred: bool = False, with_ontology: bool = True,
@@ -123,15 +128,21 @@ def write_export(kg: KnowledgeGraph, fmt: str, output: str | Path, *, with_infer
     else to the directory ``output``: a new directory appears whole (written beside it,
     then renamed); in an existing one each of the two files is replaced atomically and
     other files are left alone. Every other format is one file."""
-    from .atomic import write_bytes_atomic, write_files_atomic, write_text_atomic
+    from .atomic import atomic_writer, write_bytes_atomic, write_files_atomic, write_text_atomic
 
     fmt = export_format(fmt)
     out = Path(output)
+    if fmt != "csv" and out.is_dir():
+        raise RusgraphError("the output is a directory", where=str(out), hint="give a file name")
+    if fmt == "nt" and not district and _nt_from_store(kg, with_ontology):
+        from .engine import dump_ntriples
+
+        with atomic_writer(out, "wb") as fh:  # streamed from the store
+            dump_ntriples(kg, fh, with_inferred=with_inferred)
+        return [out]
     files = export_files(kg, fmt, with_inferred=with_inferred, with_ontology=with_ontology,
                          district=district, lang=lang)
     if fmt != "csv":
-        if out.is_dir():
-            raise RusgraphError("the output is a directory", where=str(out), hint="give a file name")
         write_text_atomic(out, next(iter(files.values())))
         return [out]
     if out.suffix.lower() == ".zip":

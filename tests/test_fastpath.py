@@ -336,6 +336,20 @@ def test_export_nt_from_the_store_equals_rdflibs(pair):
     assert isomorphic(Graph().parse(data=fast, format="nt"), Graph().parse(data=plain, format="nt"))
 
 
+def test_nt_file_streamed_from_the_store_equals_rdflibs(pair, inferred, tmp_path):
+    """`export --format nt -o FILE` on the fast path streams from the store; the file must
+    hold the plain path's triples, with and without the inferred ones."""
+    from rusgraph.export import export, write_export
+
+    fast_kg, plain_kg = inferred
+    for with_inferred in (False, True):
+        target = tmp_path / f"all-{with_inferred}.nt"
+        pair.run("auto", lambda kg: write_export(fast_kg, "nt", target, with_inferred=with_inferred))
+        plain = pair.run("rdflib", lambda kg: export(plain_kg, "nt", with_inferred=with_inferred))
+        assert isomorphic(Graph().parse(target, format="nt"), Graph().parse(data=plain, format="nt"))
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary file left
+
+
 def test_lookups_on_the_store_equal_rdflibs(pair):
     from rdflib.namespace import SKOS
 

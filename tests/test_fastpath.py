@@ -1,7 +1,8 @@
 """The fast path gives the plain path's answers.
 
-The fast path (rusgraph.engine, fastshacl, fastinfer: an Oxigraph store, SHACL compiled to
-SPARQL on it, reasonable) is the default when pyoxigraph and reasonable are installed. The
+The fast path (rusgraph.engine, fastshacl, rules, fastinfer: an Oxigraph store, SHACL compiled
+to SPARQL on it, OWL 2 RL compiled from the ontology, reasonable beyond its fragment) is the
+default when pyoxigraph is installed. The
 plain path is ``RUSGRAPH_ENGINE=rdflib``: rdflib parsing and SPARQL, pySHACL (the reference
 engine: plain pySHACL, inference none) and owlrl. On the bundled data and on a generated
 sample (benchmarks/generate.py, size tiny, with broken measures) they must give the same
@@ -19,7 +20,7 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("pyoxigraph", reason="the fast path needs pyoxigraph (pip install 'rusgraph[fast]')")
-pytest.importorskip("reasonable", reason="the fast path's inference needs reasonable (pip install 'rusgraph[fast]')")
+pytest.importorskip("reasonable", reason="the inference fallback needs reasonable (pip install 'rusgraph[fast]')")
 
 from rdflib import Graph, URIRef  # noqa: E402
 from rdflib.compare import isomorphic  # noqa: E402

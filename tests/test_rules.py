@@ -157,3 +157,25 @@ def test_infer_when_types_make_a_property_transitive(tmp_path):
     ex = "http://example.org/"
     assert (URIRef(ex + "a"), URIRef(ex + "p"), URIRef(ex + "c")) in results["rdflib"]
     assert results["auto"] == results["rdflib"]
+
+
+def test_rules_without_the_fast_extra(monkeypatch):
+    """Without pyoxigraph and reasonable, inference still runs the compiled rules (on rdflib
+    graphs) and gives owlrl's triples on the bundled data."""
+    import rusgraph
+    from rusgraph import engine
+
+    monkeypatch.setitem(engine._found, "pyoxigraph", False)
+    monkeypatch.setitem(engine._found, "reasonable", False)
+    assert engine.backend() == "rdflib" and engine.reasoner() == "rules"
+    assert engine.describe()["infer"] == "rules (else owlrl)"
+    kg = rusgraph.load()
+    got = set(rusgraph.infer(kg, "owlrl").inferred)
+    engine.set_backend("rdflib")
+    try:
+        assert engine.reasoner() == "owlrl"
+        expected = set(rusgraph.infer(kg, "owlrl").inferred)
+    finally:
+        engine.set_backend(None)
+    assert len(got) > 5000
+    assert got == expected

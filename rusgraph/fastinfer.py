@@ -43,27 +43,14 @@ def _chains(ontology: Graph) -> list[tuple[Any, list[Any]]]:
 
 def _chain_triples(closure: Iterable[tuple[Any, Any, Any]], chains: list[tuple[Any, list[Any]]]) -> set:
     """prp-spo2: (x p1 y1) ... (yn-1 pn z) gives (x p z)."""
+    from .rules import chain
+
     wanted = {step for _p, steps in chains for step in steps}
-    index: dict[Any, dict[Any, set]] = {p: {} for p in wanted}
+    facts: dict[Any, set] = {p: set() for p in wanted}
     for s, p, o in closure:
-        if p in index:
-            index[p].setdefault(s, set()).add(o)
-    out = set()
-    for prop, steps in chains:
-        first = index[steps[0]]
-        for x, ys in first.items():
-            frontier = set(ys)
-            for step in steps[1:]:
-                nxt: set = set()
-                table = index[step]
-                for y in frontier:
-                    nxt |= table.get(y, set())
-                frontier = nxt
-                if not frontier:
-                    break
-            for z in frontier:
-                out.add((x, prop, z))
-    return out
+        if p in facts:
+            facts[p].add((s, o))
+    return {(x, prop, z) for prop, steps in chains for x, z in chain(facts, steps)}
 
 
 _VOCABS = (str(RDF), str(RDFS), str(OWL))

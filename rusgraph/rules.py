@@ -101,18 +101,8 @@ class Schema:
         if meta_statements((s, p, o) for p in _CLASS_AXIOMS for s, o in pairs(p)):
             raise Outside("a class, domain or range axiom names a vocabulary class", vocabulary=True)
 
-        sub_class: dict[Any, set] = {}
-        for a, b in pairs(RDFS.subClassOf):
-            sub_class.setdefault(a, set()).add(b)
-        for a, b in pairs(OWL.equivalentClass):
-            sub_class.setdefault(a, set()).add(b)
-            sub_class.setdefault(b, set()).add(a)
-        sub_prop: dict[Any, set] = {}
-        for a, b in pairs(RDFS.subPropertyOf):
-            sub_prop.setdefault(a, set()).add(b)
-        for a, b in pairs(OWL.equivalentProperty):
-            sub_prop.setdefault(a, set()).add(b)
-            sub_prop.setdefault(b, set()).add(a)
+        sub_class = _hierarchy(pairs(RDFS.subClassOf), pairs(OWL.equivalentClass))
+        sub_prop = _hierarchy(pairs(RDFS.subPropertyOf), pairs(OWL.equivalentProperty))
         self.supers = {c: _reach(sub_class, c) - {c} for c in sub_class}
         self.super_props = {p: _reach(sub_prop, p) - {p} for p in sub_prop}
         self.domain: dict[Any, set] = {}
@@ -145,6 +135,17 @@ class Schema:
 
     def __repr__(self) -> str:  # pragma: no cover - debugging aid
         return f"<Schema {len(self.supers)} classes, {len(self.properties)} properties>"
+
+
+def _hierarchy(sub: set, equivalent: set) -> dict[Any, set]:
+    """Direct super-terms: (a, b) in ``sub`` makes b one of a's; equivalence goes both ways."""
+    up: dict[Any, set] = {}
+    for a, b in sub:
+        up.setdefault(a, set()).add(b)
+    for a, b in equivalent:
+        up.setdefault(a, set()).add(b)
+        up.setdefault(b, set()).add(a)
+    return up
 
 
 def _reach(edges: dict[Any, set], start: Any) -> set:
@@ -191,7 +192,8 @@ def _transitive(pairs: set) -> set:
     return out
 
 
-def _chain(facts: dict[Any, set], steps: list[Any]) -> set:
+def chain(facts: dict[Any, set], steps: list[Any]) -> set:
+    """prp-spo2 for one chain: the (x, z) joined by steps[0] ... steps[-1] in ``facts``."""
     tables = []
     for step in steps:
         table: dict[Any, set] = {}
@@ -255,7 +257,7 @@ def closure(triples: Iterable[tuple[Any, Any, Any]]) -> set:
                 add(p, _transitive(facts.get(p, set())))
         for p, steps in schema.chains:  # prp-spo2
             if any(s in dirty or s in changed for s in steps):
-                add(p, _chain(facts, steps))
+                add(p, chain(facts, steps))
         dirty = changed
     else:
         raise Outside("the property rules did not reach a fixpoint")

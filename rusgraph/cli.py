@@ -561,12 +561,15 @@ def infer(data, ontology, no_ontology, inference, profile, fmt, keep_trivial, ou
 @click.option("--update-url", metavar="URL", help="SPARQL Update URL (e.g. http://localhost:7878/update); "
                                                   "used when there is no Graph Store Protocol.")
 @click.option("--replace", is_flag=True, help="Replace each pushed graph instead of adding to it.")
+@click.option("--prune", is_flag=True, help="Then drop the store's other rusgraph graphs (under "
+              "https://w3id.org/rusgraph/graph/): sources removed or renamed since an earlier push, or an "
+              "inferred graph this push does not write.")
 @click.option("--with-inferred", is_flag=True, help="Push the inferred graph too (implies --inference owlrl if none given).")
 @click.option("--batch-size", type=click.IntRange(min=1), default=10_000, show_default=True,
               help="Triples per request.")
 @endpoint_options
 @_handle_errors
-def push(data, ontology, no_ontology, inference, replace, with_inferred, batch_size, remote):  # type: ignore[no-untyped-def]
+def push(data, ontology, no_ontology, inference, replace, prune, with_inferred, batch_size, remote):  # type: ignore[no-untyped-def]
     """Write the graph into a SPARQL store, one named graph per source.
 
     The ontology goes to https://w3id.org/rusgraph/graph/ontology, each data file to
@@ -575,12 +578,15 @@ def push(data, ontology, no_ontology, inference, replace, with_inferred, batch_s
     or PUT with --replace); otherwise, or when the store has none, SPARQL Update INSERT DATA
     in batches. Pushing twice is safe: adding triples a graph already holds changes
     nothing (graphs with blank nodes are always replaced, never doubled). If a graph
-    fails, push stops, says which graphs were and were not written, and exits 2.
+    fails, push stops, says which graphs were and were not written, and exits 2. With
+    --prune, rusgraph graphs in the store that this push did not write are dropped after
+    (so that --replace --prune leaves the store holding exactly what was pushed).
 
     \b
     Examples:
       rusgraph push --endpoint http://localhost:7878/query --store-url http://localhost:7878/store
       rusgraph push --endpoint http://localhost:7878/query --update-url http://localhost:7878/update --replace
+      rusgraph push --endpoint http://localhost:7878/query --store-url http://localhost:7878/store --replace --prune
       rusgraph push my-plan.ttl --endpoint http://localhost:7878/query --store-url http://localhost:7878/store
     """
     from .remote import push as run_push
@@ -591,7 +597,7 @@ def push(data, ontology, no_ontology, inference, replace, with_inferred, batch_s
         inference = "owlrl"
     endpoint = _connect(remote)
     kg = _load(data, ontology, no_ontology, inference)
-    result = run_push(kg, endpoint, replace=replace, with_inferred=with_inferred, batch_size=batch_size)
+    result = run_push(kg, endpoint, replace=replace, with_inferred=with_inferred, batch_size=batch_size, prune=prune)
     click.echo(result.summary(), err=True)
 
 

@@ -94,6 +94,7 @@ class PushResult:
     written: tuple[GraphWrite, ...] = ()
     failed: tuple[GraphFailure, ...] = ()
     not_attempted: tuple[str, ...] = ()
+    dropped: tuple[str, ...] = ()  # with prune: rusgraph graphs this push did not write, removed
 
     @property
     def ok(self) -> bool:
@@ -116,6 +117,8 @@ class PushResult:
             lines.append(f"  FAILED       {f.graph}  {f.triples} triples{part}: {f.reason}")
         for g in self.not_attempted:
             lines.append(f"  not written  {g}")
+        for g in self.dropped:
+            lines.append(f"  dropped      {g}  (a rusgraph graph this push did not write)")
         return "\n".join(lines)
 
 
@@ -410,6 +413,11 @@ class Endpoint:
         url = f"{self.store_url}{sep}graph={urllib.parse.quote(graph, safe='')}"
         return self._write(url, "PUT" if put else "POST", body, "application/n-triples")
 
+    def _gsp_delete(self, graph: str) -> tuple[int, str]:
+        sep = "&" if "?" in (self.store_url or "") else "?"
+        url = f"{self.store_url}{sep}graph={urllib.parse.quote(graph, safe='')}"
+        return self._write(url, "DELETE", b"", "application/n-triples")
+
     def _update(self, text: str) -> tuple[int, str]:
         assert self.update_url
         return self._write(self.update_url, "POST", text.encode("utf-8"), "application/sparql-update")
@@ -631,7 +639,7 @@ def graphs_to_push(kg: KnowledgeGraph, *, with_inferred: bool = False) -> list[t
 
 
 def push(kg: KnowledgeGraph, endpoint: Endpoint, *, replace: bool = False, with_inferred: bool = False,
-         batch_size: int = 10_000) -> PushResult:
+         batch_size: int = 10_000, prune: bool = False) -> PushResult:
     """Write the graph into a store: one named graph for the ontology, one per data part and,
     only when asked, one for inferred triples.
 
@@ -642,6 +650,11 @@ def push(kg: KnowledgeGraph, endpoint: Endpoint, *, replace: bool = False, with_
     triples a graph already holds changes nothing, and a graph with blank nodes (which a
     second append would copy) is always replaced. If a graph cannot be written, push stops
     and raises :class:`PushError`, whose ``result`` lists what was and was not written.
+
+    ``prune``: once every graph is written, drop the store's other rusgraph graphs (named
+    under https://w3id.org/rusgraph/graph/): sources removed or renamed since an earlier
+    push, or an inferred graph when this push has none. Graphs outside that namespace are
+    never touched.
     """
     if batch_size < 1:
         raise EndpointError("the batch size must be at least 1")
@@ -650,13 +663,18 @@ def push(kg: KnowledgeGraph, endpoint: Endpoint, *, replace: bool = False, with_
                             hint="pass --store-url (Graph Store Protocol, e.g. http://localhost:7878/store) "
                                  "or --update-url (SPARQL Update, e.g. http://localhost:7878/update)")
     todo = graphs_to_push(kg, with_inferred=with_inferred)
+    if prune and not todo:
+        raise EndpointError("nothing to push, and --prune would drop every rusgraph graph in the store",
+                            where=endpoint.url, hint="check the sources given, or push without --prune")
     method = "graph-store" if endpoint.store_url else "sparql-update"
     written: list[GraphWrite] = []
     target = redact(endpoint.store_url or endpoint.update_url or endpoint.query_url)
 
+    dropped: list[str] = []
+
     def result(failed: tuple[GraphFailure, ...] = (), rest: tuple[str, ...] = ()) -> PushResult:
         return PushResult(endpoint=target, method=method, replace=replace, written=tuple(written),
-                          failed=failed, not_attempted=rest)
+                          failed=failed, not_attempted=rest, dropped=tuple(dropped))
 
     for i, (name, g) in enumerate(todo):
         force = replace or _has_bnodes(g)
@@ -693,6 +711,29 @@ def push(kg: KnowledgeGraph, endpoint: Endpoint, *, replace: bool = False, with_
         written.append(GraphWrite(graph=name, triples=len(g), method=how, requests=requests))
         log.info("wrote %s (%d triples, %s)", name, len(g), how)
     endpoint._found = None  # the store's graph list has changed
+    if prune:
+        pushed = {name for name, _ in todo}
+        stale = [g for g in endpoint.rusgraph_graphs(refresh=True) if g not in pushed and g.startswith(GRAPH_BASE)]
+        for i, name in enumerate(stale):
+            try:
+                status, detail = 405, ""
+                if method == "graph-store":
+                    status, detail = endpoint._gsp_delete(name)
+                    if status == 404:
+                        status = 200  # gone already
+                if status in NO_GSP[1:] or method != "graph-store":
+                    if not endpoint.update_url:
+                        raise http_error(status, target, "drop", detail or "the store does not take DELETE here "
+                                         "and there is no --update-url", endpoint._user is not None)
+                    status, detail = endpoint._update(f"DROP SILENT GRAPH <{name}>")
+                if status >= 300:
+                    raise http_error(status, target, "drop", detail, endpoint._user is not None)
+            except EndpointError as exc:
+                failure = GraphFailure(graph=name, triples=0, reason=f"could not drop it: {exc}")
+                raise PushError(result((failure,), tuple(stale[i + 1:]))) from None
+            dropped.append(name)
+            log.info("dropped %s (not in this push)", name)
+        endpoint._found = None
     return result()
 
 

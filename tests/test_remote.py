@@ -185,6 +185,37 @@ def test_replace_overwrites(bundled_kg, fresh):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("how", ["graph-store", "sparql-update"])
+def test_prune_drops_graphs_this_push_did_not_write(bundled_kg, fresh, how):
+    """A source removed since the last push: --replace --prune leaves exactly what was pushed;
+    a graph outside rusgraph's namespace is never touched."""
+    endpoint = (Endpoint(fresh.query, store_url=fresh.store) if how == "graph-store"
+                else Endpoint(fresh.query, update_url=fresh.update))
+    push(bundled_kg, endpoint)
+    foreign = "https://example.org/not-ours"
+    Endpoint(fresh.query, update_url=fresh.update)._update(
+        f"INSERT DATA {{ GRAPH <{foreign}> {{ <https://example.org/s> <https://example.org/p> 1 }} }}")
+    gone = URIRef("https://w3id.org/rusgraph/graph/plans/030110-grorud")
+    fewer = replace(bundled_kg, parts={k: v for k, v in bundled_kg.parts.items() if k != gone})
+    kept = push(fewer, endpoint, replace=True)  # without --prune the old graph stays
+    assert kept.dropped == () and str(gone) in endpoint.rusgraph_graphs(refresh=True)
+    result = push(fewer, endpoint, replace=True, prune=True)
+    assert result.ok and result.dropped == (str(gone),)
+    assert "dropped      " + str(gone) in result.summary()
+    assert str(gone) not in endpoint.rusgraph_graphs(refresh=True)
+    assert quads(endpoint) == expected_quads(fewer) + 1  # + the foreign graph's triple
+    again = push(fewer, endpoint, prune=True)  # nothing left to drop
+    assert again.dropped == ()
+
+
+def test_prune_with_nothing_to_push_refuses(bundled_kg):
+    empty = replace(bundled_kg, parts={}, ontology=Graph())
+    endpoint = Endpoint("http://127.0.0.1:9/query", store_url="http://127.0.0.1:9/store")
+    with pytest.raises(EndpointError, match="would drop every rusgraph graph"):
+        push(empty, endpoint, prune=True)
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("store", ["none", "404"])
 def test_sparql_update_fallback_in_batches(bundled_kg, fresh, store):
     store_url = None if store == "none" else fresh.base + "/no-such-store"

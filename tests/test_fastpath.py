@@ -32,7 +32,8 @@ from rusgraph.queries import list_queries, run_query  # noqa: E402
 from rusgraph.validation import validate  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+pytestmark = [pytest.mark.filterwarnings("ignore::DeprecationWarning"),
+              pytest.mark.usefixtures("quiet_rdflib")]  # the generated sample's broken dates
 
 
 def _generate_module():  # type: ignore[no-untyped-def]
@@ -41,16 +42,6 @@ def _generate_module():  # type: ignore[no-untyped-def]
     sys.modules[spec.name] = module
     spec.loader.exec_module(module)  # type: ignore[union-attr]
     return module
-
-
-@pytest.fixture(autouse=True)
-def _quiet_rdflib():
-    # the generated sample has ill-formed dates on purpose; rdflib logs a traceback for each
-    logger = logging.getLogger("rdflib.term")
-    old = logger.level
-    logger.setLevel(logging.CRITICAL)
-    yield
-    logger.setLevel(old)
 
 
 def _load(backend: str, data):  # type: ignore[no-untyped-def]

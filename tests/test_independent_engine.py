@@ -25,11 +25,9 @@ experiment, these fixtures differ, and are compared without the shape named:
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 import pytest
-import rdflib.term
 from rdflib import Graph, URIRef
 
 pyrudof = pytest.importorskip(
@@ -44,7 +42,10 @@ SHAPES_FILE = ROOT / "shapes" / "plans.ttl"
 FIXTURE_IDS = sorted(p.stem for p in FIXTURE_DIR.glob("*.ttl"))
 SHAPES_NS = "https://w3id.org/rusgraph/shapes#"
 
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+# owlrl (rusgraph.infer, run by other test modules) leaves lexical converters behind that
+# change pySHACL's answers on the gYear fixtures (conftest.py says how): run on rdflib's own.
+pytestmark = [pytest.mark.filterwarnings("ignore::DeprecationWarning"),
+              pytest.mark.usefixtures("rdflib_conversions_as_shipped", "quiet_rdflib")]
 
 # fixture -> (shapes left out of the comparison, why)
 EXCLUDED = {
@@ -57,34 +58,6 @@ EXCLUDED = {
 PYSHACL_FAILS: dict[str, str] = {}
 
 Key = tuple[str, str, str]  # (severity local name, focus node, source shape local name)
-
-
-# owlrl (rusgraph.infer, run by other test modules) replaces rdflib's lexical conversions
-# process-wide and leaves its xsd:gYear/gYearMonth converters behind, which changes pySHACL's
-# answers on the gYear fixtures. Taken at collection, before any test ran, and put back for
-# this module (test_validation.py documents the leak).
-_AS_SHIPPED = dict(rdflib.term._toPythonMapping)
-
-
-def _reset_lexical_conversions() -> None:
-    rdflib.term._toPythonMapping.clear()
-    rdflib.term._toPythonMapping.update(_AS_SHIPPED)
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _rdflib_conversions_as_shipped():
-    _reset_lexical_conversions()
-    yield
-    _reset_lexical_conversions()
-
-
-@pytest.fixture(autouse=True)
-def _quiet_rdflib():
-    logger = logging.getLogger("rdflib.term")  # logs a traceback per ill-typed literal
-    old = logger.level
-    logger.setLevel(logging.CRITICAL)
-    yield
-    logger.setLevel(old)
 
 
 @pytest.fixture(scope="session")

@@ -13,12 +13,10 @@ session-scoped fixtures of conftest.py.
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import Callable
 
 import pytest
-import rdflib.term
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
@@ -28,6 +26,8 @@ from rusgraph.namespaces import RUS, SH
 from rusgraph.sources import load
 from rusgraph.validation import ValidationReport, validate
 
+from .conftest import reset_lexical_conversions
+
 FIXTURE_DIR = Path(__file__).parent / "data" / "shapes"
 SHAPES_FILE = Path(__file__).resolve().parents[1] / "shapes" / "plans.ttl"
 SHAPES_NS = "https://w3id.org/rusgraph/shapes#"
@@ -35,8 +35,11 @@ VALID = FIXTURE_DIR / "valid.ttl"
 FIXTURES = sorted(FIXTURE_DIR.glob("*--*.ttl"))
 FIXTURE_IDS = [p.stem for p in FIXTURES]
 
-# rdflib's Literal comparison warns about NotImplemented in a boolean context, hundreds of times.
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+# rdflib's Literal comparison warns about NotImplemented in a boolean context, hundreds of
+# times. owlrl leaves lexical converters behind (conftest.py says how): this module runs on
+# rdflib's own, and without rdflib's tracebacks for the fixtures' ill-typed literals.
+pytestmark = [pytest.mark.filterwarnings("ignore::DeprecationWarning"),
+              pytest.mark.usefixtures("rdflib_conversions_as_shipped", "quiet_rdflib")]
 
 # Fixtures whose defect the current toolchain (pySHACL 0.40 on rdflib 7.6) cannot report.
 # They are kept, marked strict xfail, so the day the defect is caught the marker must go.
@@ -54,32 +57,11 @@ def _marked(ids: list[str], reasons: dict[str, str]) -> list:
 
 # ----------------------------------------------------------- rdflib's literal conversions
 
-# rusgraph.infer runs owlrl, which swaps rdflib's lexical-to-Python conversions for its own,
-# process-wide, and does not fully swap them back (its "restore" re-applies rdflib's table,
-# which has no xsd:gYear/xsd:gYearMonth entry, so owlrl's converters for those stay). After
-# that, rdflib gives gYear literals values and pySHACL's answers change (see
-# test_validation_does_not_depend_on_earlier_inference). Taken at collection, before any test
-# ran: this module runs on rdflib's own conversions whatever ran before it.
-_AS_SHIPPED = dict(rdflib.term._toPythonMapping)
-
-
-def _reset_lexical_conversions() -> None:
-    rdflib.term._toPythonMapping.clear()
-    rdflib.term._toPythonMapping.update(_AS_SHIPPED)
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _rdflib_conversions_as_shipped():
-    _reset_lexical_conversions()
-    yield
-    _reset_lexical_conversions()
-
-
 def _infer(kg):  # type: ignore[no-untyped-def]
     try:
         return rusgraph.infer(kg, "owlrl")
     finally:
-        _reset_lexical_conversions()
+        reset_lexical_conversions()
 
 
 # ------------------------------------------------------------------------------ the shapes
@@ -164,16 +146,6 @@ def bundled_fast(bundled_kg) -> ValidationReport:
 @pytest.fixture(scope="session")
 def bundled_reference(bundled_kg) -> ValidationReport:
     return validate(bundled_kg, engine="reference")  # ~12 s: once per session
-
-
-@pytest.fixture(autouse=True)
-def _quiet_rdflib():
-    # rdflib logs a traceback for every ill-typed literal it parses; the fixtures have some on purpose.
-    logger = logging.getLogger("rdflib.term")
-    old = logger.level
-    logger.setLevel(logging.CRITICAL)
-    yield
-    logger.setLevel(old)
 
 
 # ------------------------------------------------------------------ (a) the valid fixture
@@ -300,7 +272,7 @@ def test_validation_does_not_depend_on_earlier_inference(upper_dir: Path) -> Non
         rusgraph.infer(load([VALID]), "owlrl")  # any inference will do; this one is small
         after = sorted(r.key() for r in validate(load([upper_dir, fixture])).results)
     finally:
-        _reset_lexical_conversions()
+        reset_lexical_conversions()
     assert before == after
 
 

@@ -104,6 +104,15 @@ def counts_line(found: list[Finding], lang: str) -> str:
     return f"{w['summary']}: " + ", ".join(f"{counts[s]} {w[s].lower()}" for s in SEVERITIES)
 
 
+def result_lines(r: Any, lang: str, w: dict[str, str], column: str = "") -> list[str]:
+    """One result in the text report: severity, rule (and column): message, then the fix."""
+    lines = [f"    {w[r.severity]:<9} {r.rule}{column}: {r.message(lang)}"]
+    hint = r.hint(lang)
+    if hint:
+        lines.append(f"              {w['fix']}: {hint}")
+    return lines
+
+
 def render_text(found: list[Finding], lang: str = "nb") -> str:
     w = _WORD.get(lang, _WORD["en"])
     lines: list[str] = []
@@ -119,11 +128,7 @@ def render_text(found: list[Finding], lang: str = "nb") -> str:
         for focus in sorted(by_focus, key=_natural):
             lines.append(f"  {focus}")
             for f in sorted(by_focus[focus], key=lambda f: SEVERITIES.index(f.result.severity)):
-                r = f.result
-                lines.append(f"    {w[r.severity]:<9} {r.rule}: {r.message(lang)}")
-                hint = r.hint(lang)
-                if hint:
-                    lines.append(f"              {w['fix']}: {hint}")
+                lines += result_lines(f.result, lang, w)
         lines.append("")
     if not found:
         lines.append(w["none"])

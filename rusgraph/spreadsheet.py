@@ -1703,7 +1703,7 @@ def _place_label(p: Placed, lang: str) -> str:
 def render_placed_text(placed: Sequence[Placed], lang: str = "nb") -> str:
     """Findings by file and district, then by spreadsheet row ('Tiltak, rad 7'); each result
     names its column."""
-    from .findings import _WORD
+    from .findings import _WORD, SEVERITIES, result_lines
 
     words = _WORD.get(lang, _WORD["en"])
     w = WORDS.get(lang, WORDS["en"])
@@ -1726,20 +1726,14 @@ def render_placed_text(placed: Sequence[Placed], lang: str = "nb") -> str:
             by_place.setdefault(key, []).append(p)
         for key in sorted(by_place):
             lines.append(f"  {key[2]}")
-            for p in sorted(by_place[key], key=lambda p: SEVERITY_ORDER.index(p.finding.result.severity)):
-                r = p.finding.result
+            for p in sorted(by_place[key], key=lambda p: SEVERITIES.index(p.finding.result.severity)):
                 col = f" ({w['column']} {p.column})" if p.column else ""
-                lines.append(f"    {words[r.severity]:<9} {r.rule}{col}: {r.message(lang)}")
-                hint = r.hint(lang)
-                if hint:
-                    lines.append(f"              {words['fix']}: {hint}")
+                lines += result_lines(p.finding.result, lang, words, col)
         lines.append("")
     if not placed:
         lines.append(words["none"])
     return "\n".join(lines).rstrip("\n") + "\n"
 
-
-SEVERITY_ORDER = ("Violation", "Warning", "Info")
 LOCATION_FIELDS = ("file", "sheet", "row", "column")
 
 
@@ -1759,7 +1753,9 @@ def _placed_record(p: Placed, lang: str) -> dict[str, Any]:
 def render_placed_json(placed: Sequence[Placed], lang: str = "nb") -> str:
     import json
 
-    counts = {s: sum(1 for p in placed if p.finding.result.severity == s) for s in SEVERITY_ORDER}
+    from .findings import SEVERITIES
+
+    counts = {s: sum(1 for p in placed if p.finding.result.severity == s) for s in SEVERITIES}
     doc = {"conforms": counts["Violation"] == 0, "counts": counts,
            "results": [_placed_record(p, lang) for p in placed]}
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"

@@ -131,10 +131,6 @@ class Schema:
         bad = {p for p in named if not isinstance(p, URIRef) or (_vocab(p) and p not in _ANNOTATIONS)}
         if bad:
             raise Outside(f"a property axiom is about {sorted(map(str, bad))[0]}", vocabulary=True)
-        self.properties = named
-
-    def __repr__(self) -> str:  # pragma: no cover - debugging aid
-        return f"<Schema {len(self.supers)} classes, {len(self.properties)} properties>"
 
 
 def _hierarchy(sub: set, equivalent: set) -> dict[Any, set]:

@@ -128,6 +128,21 @@ def _fetch(remote, data, ontology, no_ontology, inference, shapes):  # type: ign
     return kg if inference == "none" else infer(kg, inference)
 
 
+def _validate_at_store(remote, data, ontology, no_ontology, inference, shapes, engine):  # type: ignore[no-untyped-def]
+    """(kg, report): the compiled shapes run on the store when it can give a local run's
+    results; else (fetched kg, None) for validating a fetched copy here."""
+    if engine == "fast" and not (data or ontology or no_ontology or inference != "none"):
+        from .sources import load
+        from .storeshacl import validate_at_endpoint
+
+        done = validate_at_endpoint(_connect(remote), load([], shapes=list(shapes) if shapes else None))
+        if done is not None:
+            report, kg = done
+            _info(f"validated at {kg.sources[0]}: {len(report.results)} result(s) fetched")
+            return kg, report
+    return _fetch(remote, data, ontology, no_ontology, inference, shapes), None
+
+
 def _label_graph(target, result, fmt):  # type: ignore[no-untyped-def]
     """The graph labels come from: the local union, or the labels of the result's IRIs
     fetched from the endpoint (only for the formats that show labels)."""
@@ -259,23 +274,27 @@ def validate(data, ontology, no_ontology, inference, shapes, fmt, fail_on, distr
       rusgraph validate --district Grorud --format csv -o grorud-findings.csv
       rusgraph validate --endpoint http://localhost:7878/query
 
-    With --endpoint, the data is read from the store (one CONSTRUCT per rusgraph graph)
-    and checked here, with the bundled (or given) ontology and shapes.
+    With --endpoint, the shapes run as SPARQL queries on the store (one per constraint, for
+    all focus nodes at once); only the results and the labels shown come back. With
+    --engine reference, --ontology or --inference (or shapes the compiler does not take),
+    the data is read from the store (one CONSTRUCT per rusgraph graph) and checked here.
     """
     from .findings import findings, known_district, matches_district, render_csv, render_json, render_text, counts_line
     from .validation import validate as run_validate
 
     sheets: list = []  # plan spreadsheets (.xlsx, .csv) among DATA, imported in memory
+    report = None  # set here when the shapes ran at the store
     if remote is None:
         from .spreadsheet import split_sources
 
         items, sheets = split_sources(data)
         kg = _load(tuple(items), ontology, no_ontology, inference, shapes=shapes, keep_upper=True)
     else:
-        kg = _fetch(remote, data, ontology, no_ontology, inference, shapes)
+        kg, report = _validate_at_store(remote, data, ontology, no_ontology, inference, shapes, engine)
     if district and not known_district(district, kg):
         raise CliError(f"unknown district {district!r}. Use a name such as Grorud or an SSB code such as 030110")
-    report = run_validate(kg, engine=engine)
+    if report is None:
+        report = run_validate(kg, engine=engine)
     found = [f for f in findings(report, kg, lang=lang) if matches_district(f, district, kg)]
     if sheets and fmt != "turtle":  # results placed on sheet, row and column
         from .spreadsheet import place, render_placed

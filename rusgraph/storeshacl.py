@@ -1,0 +1,136 @@
+"""SHACL validation where the data lives: the compiled shapes run as SPARQL on a store.
+
+Owns: running :mod:`rusgraph.fastshacl`'s set-at-a-time queries (one per constraint for all
+focus nodes) on a SPARQL 1.1 endpoint instead of the local Oxigraph store, and fetching the
+few triples the findings show (districts, labels, numbers of the focus nodes). Only results
+and those triples cross the network; the graph itself is never copied out. It must not
+speak HTTP itself (``rusgraph.remote`` does) nor compile shapes (``rusgraph.fastshacl``).
+
+The dataset is the store's rusgraph data graphs plus its ontology graph, as the default
+graph: what pySHACL sees locally (data + the ontology's inoculated triples) as long as the
+shapes match no ontology triple pySHACL leaves out, which is checked as for the local store.
+Where that cannot be guaranteed (shapes the compiler does not take, no ontology graph at the
+store, blank nodes among the results, whose labels are scoped to one answer),
+:func:`validate_at_endpoint` returns None and the caller validates a fetched copy instead.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+from dataclasses import replace
+from typing import Any, Iterable
+
+from rdflib import BNode, Graph, URIRef
+from rdflib.namespace import FOAF, RDF, RDFS, SKOS
+
+from .fastshacl import Result, compile_shapes, evaluate, inoculation, make_report
+from .graph import ONTOLOGY_GRAPH, KnowledgeGraph, graph_name_for
+from .namespaces import RUS, bind_prefixes
+from .queries import run_query
+
+log = logging.getLogger(__name__)
+
+# What rusgraph.findings reads about a focus node and about the node that owns it.
+_FOCUS_PROPS = (RUS.district, RUS.inPlan, RUS.localNumber, RUS.sequence, SKOS.prefLabel, RDFS.label)
+_DISTRICT_PROPS = (RDF.type, SKOS.notation, SKOS.prefLabel, RDFS.label, FOAF.name)
+CHUNK = 200  # focus nodes per lookup query
+
+
+class _Rows(list):
+    """Query solutions as fastshacl's evaluator reads them (pyoxigraph terms, ``variables``)."""
+
+    variables: list[Any]
+
+
+class _StoreView:
+    """The part of rusgraph.engine's store view that fastshacl's evaluator uses, answered by
+    an endpoint over the SPARQL 1.1 Protocol."""
+
+    def __init__(self, endpoint: Any):
+        import pyoxigraph as ox
+
+        from .engine import Converter
+
+        self.endpoint = endpoint
+        self._ox = ox
+        self._conv = Converter()
+        self.queries = 0
+
+    def query(self, text: str, graphs: Any = None) -> _Rows:
+        result = run_query(self.endpoint, text)
+        self.queries += 1
+        rows = _Rows(tuple(self._conv.to_ox(t) if t is not None else None for t in row) for row in result.rows)
+        rows.variables = [self._ox.Variable(v) for v in result.vars]
+        return rows
+
+
+def _dataset(endpoint: Any) -> tuple[str, ...] | None:
+    """The data graphs and the ontology graph of the store, or None when it has no ontology
+    graph (``sh:class`` would then miss subclasses that a local run sees)."""
+    found = endpoint.rusgraph_graphs()
+    if str(ONTOLOGY_GRAPH) not in found:
+        return None
+    return (*endpoint.data_graphs(with_inferred=False), str(ONTOLOGY_GRAPH))
+
+
+def validate_at_endpoint(endpoint: Any, base: KnowledgeGraph) -> tuple[Any, KnowledgeGraph] | None:
+    """Validate the store's rusgraph data against ``base.shapes`` on the store itself.
+
+    ``base`` carries the shapes and the ontology (local, as for a fetched validation).
+    Returns the ValidationReport and a small KnowledgeGraph holding what the findings show
+    (labels, districts), or None when the store cannot give the local run's results (see
+    the module docstring).
+    """
+    plan = compile_shapes(base.shapes)
+    if plan is None:
+        log.info("the shapes are not compiled to SPARQL; validating a fetched copy instead")
+        return None
+    inoc = inoculation(base.ontology)
+    hidden = {p for s, p, o in base.ontology
+              if (s, p, o) not in inoc or isinstance(s, BNode) or isinstance(o, BNode)}
+    if plan.any_predicate or plan.predicates & hidden:
+        log.info("the shapes can see ontology triples pySHACL leaves out; validating a fetched copy instead")
+        return None
+    if endpoint.graphs == "store":
+        log.info("--graphs store: validating a fetched copy of the store's default graph")
+        return None
+    graphs = _dataset(endpoint)
+    if graphs is None:
+        log.info("the store holds no rusgraph ontology graph; validating a fetched copy instead")
+        return None
+    scoped = copy.copy(endpoint)
+    scoped.graphs = graphs
+    view = _StoreView(scoped)
+    found = evaluate(plan, view, [], base.shapes)
+    if any(isinstance(t, view._ox.BlankNode) for r in found for t in (r.focus, r.value)):
+        log.info("blank nodes among the results; validating a fetched copy instead")
+        return None
+    log.debug("validated at %s with %d queries", endpoint.url, view.queries)
+    report = make_report(found, base.shapes)
+    context = _findings_context(scoped, (URIRef(r.focus) for r in report.results))
+    kg = replace(base, parts={graph_name_for("endpoint-findings"): context}, sources=(endpoint.url,))
+    return report, kg
+
+
+def _findings_context(endpoint: Any, focus_nodes: Iterable[URIRef]) -> Graph:
+    """The triples rusgraph.findings reads: the focus nodes' districts, plans, numbers and
+    labels, the owners of focus nodes that have no district, and every district."""
+    out = bind_prefixes(Graph())
+    wanted = sorted(set(focus_nodes), key=str)
+    focus_props = " ".join(f"<{p}>" for p in _FOCUS_PROPS)
+    district_props = " ".join(f"<{p}>" for p in _DISTRICT_PROPS)
+    for i in range(0, len(wanted), CHUNK):
+        values = " ".join(f"<{f}>" for f in wanted[i:i + CHUNK])
+        text = (
+            "CONSTRUCT { ?f ?p ?o . ?plan <%(d)s> ?pd . ?owner <%(d)s> ?od . ?owner ?link ?f } WHERE {"
+            " VALUES ?f { %(v)s }"
+            " { VALUES ?p { %(fp)s } ?f ?p ?o }"
+            " UNION { ?f <%(in)s> ?plan . ?plan <%(d)s> ?pd }"
+            " UNION { ?owner ?link ?f . ?owner <%(d)s> ?od } }"
+        ) % {"d": RUS.district, "v": values, "fp": focus_props, "in": RUS.inPlan}
+        out += run_query(endpoint, text).graph
+    text = ("CONSTRUCT { ?d ?p ?o } WHERE { ?d a <%s> . VALUES ?p { %s } ?d ?p ?o }"
+            % (RUS.District, district_props))
+    out += run_query(endpoint, text).graph
+    return out

@@ -115,22 +115,29 @@ def validate_at_endpoint(endpoint: Any, base: KnowledgeGraph) -> tuple[Any, Know
 
 def _findings_context(endpoint: Any, focus_nodes: Iterable[URIRef]) -> Graph:
     """The triples rusgraph.findings reads: the focus nodes' districts, plans, numbers and
-    labels, the owners of focus nodes that have no district, and every district."""
+    labels, their plans' districts, the owners of focus nodes that have neither (a period,
+    a link qualification), and every district's names and code."""
     out = bind_prefixes(Graph())
-    wanted = sorted(set(focus_nodes), key=str)
-    focus_props = " ".join(f"<{p}>" for p in _FOCUS_PROPS)
-    district_props = " ".join(f"<{p}>" for p in _DISTRICT_PROPS)
-    for i in range(0, len(wanted), CHUNK):
-        values = " ".join(f"<{f}>" for f in wanted[i:i + CHUNK])
-        text = (
-            "CONSTRUCT { ?f ?p ?o . ?plan <%(d)s> ?pd . ?owner <%(d)s> ?od . ?owner ?link ?f } WHERE {"
-            " VALUES ?f { %(v)s }"
-            " { VALUES ?p { %(fp)s } ?f ?p ?o }"
-            " UNION { ?f <%(in)s> ?plan . ?plan <%(d)s> ?pd }"
-            " UNION { ?owner ?link ?f . ?owner <%(d)s> ?od } }"
-        ) % {"d": RUS.district, "v": values, "fp": focus_props, "in": RUS.inPlan}
+    focus = sorted(set(focus_nodes), key=str)
+    _construct_about(endpoint, out, focus, _FOCUS_PROPS)
+    plans = sorted({o for f in focus for o in out.objects(f, RUS.inPlan) if isinstance(o, URIRef)}, key=str)
+    _construct_about(endpoint, out, plans, (RUS.district,))
+    orphans = [f for f in focus if (f, RUS.district, None) not in out and (f, RUS.inPlan, None) not in out]
+    for i in range(0, len(orphans), CHUNK):
+        values = " ".join(f"<{f}>" for f in orphans[i:i + CHUNK])
+        text = ("CONSTRUCT { ?owner ?link ?f . ?owner <%(d)s> ?d } WHERE { VALUES ?f { %(v)s } "
+                "?owner ?link ?f . ?owner <%(d)s> ?d }") % {"d": RUS.district, "v": values}
         out += run_query(endpoint, text).graph
     text = ("CONSTRUCT { ?d ?p ?o } WHERE { ?d a <%s> . VALUES ?p { %s } ?d ?p ?o }"
-            % (RUS.District, district_props))
+            % (RUS.District, " ".join(f"<{p}>" for p in _DISTRICT_PROPS)))
     out += run_query(endpoint, text).graph
     return out
+
+
+def _construct_about(endpoint: Any, out: Graph, subjects: list[URIRef], props: tuple[Any, ...]) -> None:
+    """Add the ``props`` triples of ``subjects`` (in chunks, each one indexed lookup per subject)."""
+    wanted = " ".join(f"<{p}>" for p in props)
+    for i in range(0, len(subjects), CHUNK):
+        values = " ".join(f"<{s}>" for s in subjects[i:i + CHUNK])
+        text = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {values} }} VALUES ?p {{ {wanted} }} ?s ?p ?o }}"
+        out += run_query(endpoint, text).graph

@@ -29,6 +29,7 @@ SUFFIXES: dict[str, str] = {**{k: v.suffix for k, v in GRAPH_FORMATS.items()}, "
 
 def export_format(name: str) -> str:
     """The canonical name of an export format or alias ('rdfxml' -> 'xml')."""
+    name = name.strip().lower()
     name = EXPORT_ALIASES.get(name, name)
     if name not in EXPORT_FORMATS:
         raise RusgraphError(f"unknown export format {name!r}", hint="use one of " + ", ".join(EXPORT_FORMATS))

@@ -21,7 +21,11 @@ def _hex_rgb(colour: str) -> dict[str, int]:
 
 
 def to_networkx(pg: PropertyGraph, *, gexf_viz: bool = False) -> Any:
-    """A networkx MultiDiGraph: node ids are IRIs, edge keys are the edge ids."""
+    """A networkx MultiDiGraph: node ids are IRIs, edge keys are the edge ids.
+
+    For GraphML (``gexf_viz`` False) an edge carries no ``id`` attribute: its key is already
+    the GraphML edge's id, and a data key of the same name makes igraph warn and rename it.
+    GEXF's writer takes the edge id from that attribute."""
     import networkx as nx
 
     g = nx.MultiDiGraph(name="rusgraph")
@@ -33,7 +37,7 @@ def to_networkx(pg: PropertyGraph, *, gexf_viz: bool = False) -> Any:
         g.add_node(n.id, **data)
     for e in pg.edges:
         data = e.data()
-        for k in ("source", "target"):
+        for k in ("source", "target") if gexf_viz else ("source", "target", "id"):
             del data[k]
         g.add_edge(e.source, e.target, key=e.id, **data)
     return g

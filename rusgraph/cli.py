@@ -475,7 +475,7 @@ def query(query_file, data, ontology, no_ontology, inference, text, params, fmt,
 
 
 PLAN_FORMATS = ("xlsx", "plan-csv")  # one bundled plan as a filled template (docs/spreadsheets.md)
-EXPORT_FORMATS = (*RDF_FORMATS, *RDF_ALIASES, "graphml", "gexf", "cytoscape", "csv", "html", *PLAN_FORMATS)
+EXPORT_FORMATS = (*RDF_FORMATS, *RDF_ALIASES, "graphml", "gexf", "cytoscape", "csv", "neo4j", "html", *PLAN_FORMATS)
 
 
 @main.command()
@@ -483,7 +483,8 @@ EXPORT_FORMATS = (*RDF_FORMATS, *RDF_ALIASES, "graphml", "gexf", "cytoscape", "c
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS, case_sensitive=False), default="turtle",
               show_default=True,
               help="RDF (turtle, nt, trig, nquads, json-ld, xml = rdfxml), property graph (graphml, gexf, "
-                   "cytoscape, csv), an interactive page (html), or with --district one bundled plan "
+                   "cytoscape, csv; neo4j: CSV with neo4j-admin import headers and a Kuzu script, both "
+                   "load it as is), an interactive page (html), or with --district one bundled plan "
                    "as a planners' spreadsheet (xlsx, plan-csv).")
 @click.option("--with-inferred", is_flag=True, help="Include inferred triples (implies --inference owlrl if none given).")
 @click.option("--without-ontology", is_flag=True, help="Leave the ontology out of an RDF export.")
@@ -491,7 +492,7 @@ EXPORT_FORMATS = (*RDF_FORMATS, *RDF_ALIASES, "graphml", "gexf", "cytoscape", "c
                                  "(name or SSB code).")
 @lang_option
 @click.option("-o", "--output", type=click.Path(writable=True),
-              help="Write here (atomically) instead of stdout. csv: a directory (nodes.csv, edges.csv) or a .zip.")
+              help="Write here (atomically) instead of stdout. csv, neo4j: a directory (nodes.csv, edges.csv, ...) or a .zip.")
 @_handle_errors
 def export(data, ontology, no_ontology, inference, fmt, with_inferred, without_ontology, district, lang, output):  # type: ignore[no-untyped-def]
     """Export the graph as RDF, as a property graph, or as an interactive HTML page.
@@ -508,6 +509,7 @@ def export(data, ontology, no_ontology, inference, fmt, with_inferred, without_o
       rusgraph export --format nt --with-inferred -o all.nt
       rusgraph export --format gexf -o rusgraph.gexf
       rusgraph export --format csv -o neo4j-import/
+      rusgraph export --format neo4j -o graph-import/
       rusgraph export --format html --district Stovner --lang en -o stovner.html
       rusgraph export --format xlsx --district Grorud -o grorud.xlsx
     """
@@ -536,8 +538,8 @@ def export(data, ontology, no_ontology, inference, fmt, with_inferred, without_o
     if output:
         for path in write_export(kg, fmt, output, **opts):
             click.echo(f"wrote {path}", err=True)
-    elif fmt == "csv":
-        raise CliError("the csv export is two files (nodes.csv, edges.csv). Give -o DIR or -o FILE.zip")
+    elif fmt in ("csv", "neo4j"):
+        raise CliError(f"the {fmt} export is several files (nodes.csv, edges.csv, ...). Give -o DIR or -o FILE.zip")
     else:
         _emit(run_export(kg, fmt, **opts), None)
 

@@ -100,3 +100,49 @@ def csv_texts(pg: PropertyGraph) -> dict[str, str]:
     edges = [list(EDGE_KEYS)] + [[e.data()[c] for c in EDGE_KEYS] for e in pg.edges]
     return {"nodes.csv": _csv(nodes), "edges.csv": _csv(edges)}
 
+
+
+# ------------------------------------------------- neo4j-admin import CSV (also Kuzu's COPY FROM)
+
+LINE_SEPARATOR = "\u2028"  # stands for a line break inside a value: no field spans two lines
+_NEO4J_TYPES = {"long": "long", "double": "double", "boolean": "boolean"}
+_KUZU_TYPES = {"long": "INT64", "double": "DOUBLE", "boolean": "BOOLEAN"}
+NEO4J_EDGE_COLUMNS = ("id", "label", "relation", "predicate", "basis", "reason", "qualification", "inferred")
+
+
+def _one_line(value: str) -> str:
+    return value.replace("\r\n", "\n").replace("\r", "\n").replace("\n", LINE_SEPARATOR)
+
+
+def neo4j_csv_texts(pg: PropertyGraph) -> dict[str, str]:
+    """nodes.csv and edges.csv with neo4j-admin import headers, and kuzu.cypher.
+
+    nodes.csv: ``id:ID``, ``:LABEL`` (``Resource`` and the node's type), label, type,
+    colour, types, then one column per attribute, typed ``:long``/``:double``/``:boolean``
+    where every value is an RDF literal of that kind. edges.csv: ``:START_ID``, ``:END_ID``,
+    ``:TYPE`` (the relation's short name), then id, label, relation, predicate, basis,
+    reason, qualification, ``inferred:boolean``. Line breaks inside values are written as
+    U+2028, so every record is one line (neo4j-admin needs no --multiline-fields, Kuzu no
+    PARALLEL=false). kuzu.cypher creates the two tables with the columns in file order and
+    copies the files in (one statement per line, paths relative to the directory)."""
+    attrs = pg.attribute_keys
+    node_head = ["id:ID", ":LABEL", "label", "type", "colour", "types"]
+    node_head += [f"{k}:{_NEO4J_TYPES[pg.value_types[k]]}" if k in pg.value_types else k for k in attrs]
+    nodes = [node_head]
+    for n in pg.nodes:
+        labels = "Resource" if n.type == "Resource" else f"Resource;{n.type}"
+        nodes.append([n.id, labels, *(_one_line(v) for v in (n.label, n.type, n.colour, n.types)),
+                      *(_one_line(n.attrs.get(k, "")) for k in attrs)])
+    edge_head = [":START_ID", ":END_ID", ":TYPE", *NEO4J_EDGE_COLUMNS[:-1], "inferred:boolean"]
+    edges = [edge_head] + [[e.source, e.target, e.relation, *(_one_line(getattr(e, k)) for k in NEO4J_EDGE_COLUMNS)]
+                           for e in pg.edges]
+    node_cols = ["id STRING", "labels STRING", "label STRING", "type STRING", "colour STRING", "types STRING"]
+    node_cols += [f"`{k}` {_KUZU_TYPES.get(pg.value_types.get(k, ''), 'STRING')}" for k in attrs]
+    edge_cols = ["type STRING", *(f"`{k}` STRING" for k in NEO4J_EDGE_COLUMNS[:-1]), "inferred BOOLEAN"]
+    kuzu = [
+        f"CREATE NODE TABLE Resource({', '.join(node_cols)}, PRIMARY KEY(id));",
+        f"CREATE REL TABLE Link(FROM Resource TO Resource, {', '.join(edge_cols)});",
+        "COPY Resource FROM 'nodes.csv' (header=true);",
+        "COPY Link FROM 'edges.csv' (header=true);",
+    ]
+    return {"nodes.csv": _csv(nodes), "edges.csv": _csv(edges), "kuzu.cypher": "\n".join(kuzu) + "\n"}

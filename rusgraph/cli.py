@@ -301,9 +301,10 @@ def validate(data, ontology, no_ontology, inference, shapes, fmt, fail_on, distr
       rusgraph validate --endpoint http://localhost:7878/query
 
     With --endpoint, the shapes run as SPARQL queries on the store (one per constraint, for
-    all focus nodes at once); only the results and the labels shown come back. With
-    --engine reference, --ontology or --inference (or shapes the compiler does not take),
-    the data is read from the store (one CONSTRUCT per rusgraph graph) and checked here.
+    all focus nodes at once); only the results and the labels shown come back. On a store
+    whose default graph is the union of its graphs, --graphs store is much faster with many
+    plans. With --engine reference, --ontology or --inference (or shapes the compiler does
+    not take), the data is read from the store (one CONSTRUCT per graph) and checked here.
     """
     from .findings import findings, known_district, matches_district, render_csv, render_json, render_text, counts_line
     from .validation import validate as run_validate

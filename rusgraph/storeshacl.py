@@ -6,12 +6,18 @@ few triples the findings show (districts, labels, numbers of the focus nodes). O
 and those triples cross the network; the graph itself is never copied out. It must not
 speak HTTP itself (``rusgraph.remote`` does) nor compile shapes (``rusgraph.fastshacl``).
 
-The dataset is the store's rusgraph data graphs plus its ontology graph, as the default
-graph: what pySHACL sees locally (data + the ontology's inoculated triples) as long as the
-shapes match no ontology triple pySHACL leaves out, which is checked as for the local store.
-Where that cannot be guaranteed (shapes the compiler does not take, no ontology graph at the
-store, blank nodes among the results, whose labels are scoped to one answer),
-:func:`validate_at_endpoint` returns None and the caller validates a fetched copy instead.
+The dataset is the store's rusgraph data graphs plus its ontology graph, named as the
+default graph (SPARQL 1.1 Protocol ``default-graph-uri``): what pySHACL sees locally (data +
+the ontology's inoculated triples) as long as the shapes match no ontology triple pySHACL
+leaves out, which is checked as for the local store. With ``graphs="store"`` (``--graphs
+store``) the queries go to the store's own default graph instead, which the user then says is
+the data and the ontology: a store whose default graph is the union of its graphs (Oxigraph
+``--union-default-graph``, ``rusgraph serve``, Virtuoso, Fuseki's ``unionDefaultGraph``).
+That matters for speed: Oxigraph evaluates a default graph listed as N graphs about N times
+slower, so with hundreds of plan graphs the union is the way (docs/stores.md).
+Where the local run's results cannot be guaranteed (shapes the compiler does not take, no
+ontology graph at the store, blank nodes among the results, whose labels are scoped to one
+answer), :func:`validate_at_endpoint` returns None and the caller validates a fetched copy.
 """
 
 from __future__ import annotations
@@ -92,15 +98,14 @@ def validate_at_endpoint(endpoint: Any, base: KnowledgeGraph) -> tuple[Any, Know
     if plan.any_predicate or plan.predicates & hidden:
         log.info("the shapes can see ontology triples pySHACL leaves out; validating a fetched copy instead")
         return None
-    if endpoint.graphs == "store":
-        log.info("--graphs store: validating a fetched copy of the store's default graph")
-        return None
     graphs = _dataset(endpoint)
     if graphs is None:
         log.info("the store holds no rusgraph ontology graph; validating a fetched copy instead")
         return None
-    scoped = copy.copy(endpoint)
-    scoped.graphs = graphs
+    scoped = endpoint  # --graphs store: the store's own default graph
+    if endpoint.graphs != "store":
+        scoped = copy.copy(endpoint)
+        scoped.graphs = graphs
     view = _StoreView(scoped)
     found = evaluate(plan, view, [], base.shapes)
     if any(isinstance(t, view._ox.BlankNode) for r in found for t in (r.focus, r.value)):

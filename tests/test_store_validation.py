@@ -69,3 +69,20 @@ def test_cli_validate_endpoint_runs_at_the_store(runner, store, caplog):
     ref = runner.invoke(main, [*args, "--endpoint", ox.query, "--engine", "reference"])
     assert ref.exit_code == 1, ref.output
     assert json.loads(ref.stdout) == json.loads(local.stdout)
+
+
+@pytest.mark.parametrize("name", ["MeasureTraceShape--no-link", "MeasureDeadlineShape--ill-formed-date",
+                                  "PeriodOrderShape--ends-before-start", "LabelUniqueLangShape--two-nb"])
+def test_store_validation_on_a_union_default_graph(upper_dir, name):
+    """--graphs store: the queries go to the store's own default graph (here `rusgraph serve`,
+    Oxigraph with --union-default-graph), with the same results."""
+    from rusgraph.server import serve
+
+    from .servers import free_port
+
+    kg = load([upper_dir, FIXTURE_DIR / f"{name}.ttl"])
+    with serve(kg, port=free_port()) as server:
+        done = validate_at_endpoint(Endpoint(server.query_url, graphs="store"), load([]))
+    assert done is not None
+    assert _keys(done[0]) == _keys(validate(kg))
+    assert done[0].results

@@ -163,10 +163,23 @@ _PLACED_NOTE = {"nb": "rader planen selv setter under strategiens overskrift",
                 "en": "rows the plan itself puts under the strategy's heading"}
 
 
+# Code values a column holds (the CSV keeps them as they are), as a reader sees them.
+VALUE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
+    "trace": {"stated": ("uttalt", "stated"), "curated": ("kuratert", "curated"), "none": ("ingen", "none")},
+}
+
+
 def table_html(result: QueryResult, label: Callable[[Any], str], *, lang: str = "nb") -> str:
     head = "".join(f"<th>{escape(column_label(v, lang))}</th>" for v in result.vars)
+
+    def cell(var: str, v: Any) -> str:
+        text = label(v)
+        words = VALUE_LABELS.get(var, {}).get(text)
+        return words[0 if lang == "nb" else 1] if words else text
+
     body = "".join(
-        "<tr>" + "".join(f"<td>{escape(label(v))}</td>" for v in row) + "</tr>" for row in result.rows
+        "<tr>" + "".join(f"<td>{escape(cell(var, v))}</td>" for var, v in zip(result.vars, row)) + "</tr>"
+        for row in result.rows
     )
     return f'<table class="rows" id="rows"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 

@@ -713,7 +713,10 @@ def _header_score(cells: Sequence[str]) -> int:
 
 
 def _parse_csv(text: str, delimiter: str, name: str) -> tuple[list[RawRow], SpreadsheetError | None]:
-    """The records read with ``delimiter``, and the error that stopped reading (if any)."""
+    """The records read with ``delimiter``, and the error that stopped reading (if any).
+    A cell rusgraph wrote as '=... (so that Excel shows it as text) reads back as =...."""
+    from .formats import unsafe_cell
+
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows: list[RawRow] = []
     recno = 0
@@ -728,7 +731,7 @@ def _parse_csv(text: str, delimiter: str, name: str) -> tuple[list[RawRow], Spre
                 if "end of data" in str(exc) else "check the quotes (\") on that line"
             return rows, _error(f"the CSV does not parse: {exc}", f"{name}, line {start}", hint)
         recno += 1
-        rows.append(RawRow(recno, start, [_text(c) for c in cells]))
+        rows.append(RawRow(recno, start, [_text(unsafe_cell(c)) for c in cells]))
 
 
 def read_csv(path: Path) -> RawPlan:
@@ -1644,8 +1647,10 @@ def csv_text(fields: Sequence[tuple[Field, str]], rows: Sequence[dict[str, str]]
              lang: str = "nb", *, bom: bool = True) -> str:
     """The template as CSV: '# Field: value' lines, the header row, one row per measure.
     ';' separates cells (what Excel writes with Norwegian settings); a BOM marks UTF-8."""
+    from .formats import csv_writer
+
     buf = io.StringIO()
-    w = csv.writer(buf, delimiter=";", lineterminator="\r\n")
+    w = csv_writer(buf, delimiter=";", lineterminator="\r\n")
     for f, value in fields:
         w.writerow([f"# {f.name(lang)}: {value}".rstrip()])
     w.writerow([c.name(lang) for c in columns])
@@ -1910,10 +1915,12 @@ def render_placed_json(placed: Sequence[Placed], lang: str = "nb") -> str:
 
 
 def render_placed_csv(placed: Sequence[Placed], lang: str = "nb") -> str:
+    from .formats import csv_dict_writer
+
     buf = io.StringIO()
     fields = ["severity", "district", "district_code", "focus", "focus_label", *LOCATION_FIELDS, "rule", "message",
               "hint", "path", "value", "shape", "component"]
-    w = csv.DictWriter(buf, fieldnames=fields, lineterminator="\r\n", extrasaction="ignore")
+    w = csv_dict_writer(buf, fields, lineterminator="\r\n", extrasaction="ignore")
     w.writeheader()
     for p in placed:
         w.writerow(_placed_record(p, lang))

@@ -609,6 +609,10 @@ def _property(shapes: Graph, ps: Any, parent: Any, require_message: bool = True)
 _FORBIDDEN = re.compile(r"\b(MINUS|VALUES|SERVICE|GRAPH|GROUP\s+BY|HAVING|LIMIT|OFFSET|ORDER\s+BY|FROM|"
                         r"COUNT|SUM|MIN|MAX|AVG|SAMPLE|GROUP_CONCAT)\b", re.I)
 _SELECT = re.compile(r"\bSELECT\b", re.I)
+# SHACL 5.3.1 pre-binds $this (rewritten here), $currentShape and $shapesGraph, and 6.3
+# substitutes $PATH in property shapes; a constraint using any of the last three goes to
+# pySHACL, which substitutes $PATH and refuses $shapesGraph with a clear message.
+PREBOUND = re.compile(r"[?$](?:PATH|currentShape|shapesGraph)\b")
 _WHERE = re.compile(r"\bWHERE\s*\{", re.I)
 
 
@@ -618,6 +622,8 @@ def _sparql_constraint(shapes: Graph, shape: Any, constraint: Any, severity: Any
     select = shapes.value(constraint, SH.select)
     if select is None:
         raise Unsupported("SPARQL constraint without sh:select")
+    if PREBOUND.search(_mask_strings(str(select))):
+        raise Unsupported("a SPARQL constraint using $PATH, $currentShape or $shapesGraph")
     original = _prefix_block(shapes, constraint) + "\n" + str(select).replace("$this", "?this")
     text = _one_pass(original)
     if not text:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -35,56 +34,40 @@ def _import(path: Path) -> tuple[int, str, int]:
     return run.returncode, run.stderr, rss
 
 
+def _builders():  # type: ignore[no-untyped-def]
+    """The bombs are built by benchmarks/spreadsheet.py (which also measures them)."""
+    import importlib.util
+
+    from .conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location("bench_spreadsheet", ROOT / "benchmarks" / "spreadsheet.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+bench = _builders()
+
+
 @pytest.fixture
-def template(runner, tmp_path) -> Path:
-    path = tmp_path / "plan.xlsx"
-    assert runner.invoke(main, ["template", "-o", str(path)]).exit_code == 0
-    return path
+def template(tmp_path) -> Path:
+    return bench.template(tmp_path / "plan.xlsx")
 
 
-def _rewrite(path: Path, part: str, edit) -> None:  # type: ignore[no-untyped-def]
-    """Copy the workbook with one part replaced by ``edit(old_bytes, writer)``."""
-    src = path.with_suffix(".orig.xlsx")
-    path.rename(src)
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zout:
-        for info in zin.infolist():
-            data = zin.read(info.filename)
-            if info.filename == part:
-                new = zipfile.ZipInfo(part, date_time=info.date_time)
-                new.compress_type = zipfile.ZIP_DEFLATED
-                with zout.open(new, "w", force_zip64=True) as fh:
-                    edit(data, fh)
-            else:
-                zout.writestr(info, data)
-    src.unlink()
-
-
-def _table_part(path: Path) -> str:
-    from rusgraph.spreadsheet import _check_package  # noqa: PLC2701 - the test needs the sheet's part
-
-    return _check_package(path, path.name)["Tiltak"]
-
-
-def test_one_cell_at_the_last_row(template):
+def test_one_cell_at_the_last_row(tmp_path):
     """A 17 KB workbook whose one extra cell sits at row 1,048,576."""
-    wb = openpyxl.load_workbook(template)
-    wb["Tiltak"]["B1048576"] = "x"
-    wb.save(template)
-    assert template.stat().st_size < 40_000
-    code, err, rss = _import(template)
+    path = bench.last_row_bomb(tmp_path / "plan.xlsx")
+    assert path.stat().st_size < 40_000
+    code, err, rss = _import(path)
     assert code == 2, err
     assert "Error: the sheet declares 1,048,576 rows" in err and "sheet Tiltak" in err
     assert rss < LIMIT_KIB
 
 
-def test_one_cell_far_below_without_a_declared_size(template):
+def test_one_cell_far_below_without_a_declared_size(tmp_path):
     """The same cell with the sheet's <dimension> removed: found while streaming."""
-    wb = openpyxl.load_workbook(template)
-    wb["Tiltak"]["B1048576"] = "x"
-    wb.save(template)
-    _rewrite(template, _table_part(template),
-             lambda data, fh: fh.write(re.sub(rb"<dimension [^>]*/>", b"", data)))
-    code, err, rss = _import(template)
+    path = bench.last_row_bomb(tmp_path / "plan.xlsx", declared=False)
+    code, err, rss = _import(path)
     assert code == 2, err
     assert "the sheet goes on past row 250,000" in err and "row 1048576" in err
     assert rss < LIMIT_KIB
@@ -99,19 +82,11 @@ def test_cell_far_below_the_data(template):
     assert "a cell far below the data" in err and "row 30000, column C" in err
 
 
-def test_zip_bomb(template):
+def test_zip_bomb(tmp_path):
     """0.55 MB that unpacks to 250 MB of identical cells (about 17 million of them)."""
-    def bomb(data: bytes, fh) -> None:  # type: ignore[no-untyped-def]
-        head, _, tail = data.partition(b"</sheetData>")
-        fh.write(head)
-        block = b"<row>" + b"<c><v>1</v></c>" * 4000 + b"</row>"
-        for _ in range(250 * 1024 * 1024 // len(block)):
-            fh.write(block)
-        fh.write(b"</sheetData>" + tail)
-
-    _rewrite(template, _table_part(template), bomb)
-    assert template.stat().st_size < 600_000
-    code, err, rss = _import(template)
+    path = bench.zip_bomb(tmp_path / "plan.xlsx")
+    assert path.stat().st_size < 600_000
+    code, err, rss = _import(path)
     assert code == 2, err
     assert "no spreadsheet packs that tightly" in err and "plan.xlsx" in err
     assert rss < LIMIT_KIB

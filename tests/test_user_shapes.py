@@ -78,6 +78,8 @@ CASES = [
     ("path-sequence", _prop("sh:path ( ex:link ex:q ) ; sh:datatype xsd:string")),
     ("path-alternative", _prop("sh:path [ sh:alternativePath ( ex:p ex:q ) ] ; sh:maxCount 2")),
     ("path-zeroOrMore", _prop("sh:path [ sh:zeroOrMorePath ex:link ] ; sh:class ex:C")),
+    ("path-oneOrMore", _prop("sh:path [ sh:oneOrMorePath ex:link ] ; sh:class ex:C")),
+    ("path-zeroOrOne", _prop("sh:path [ sh:zeroOrOnePath ex:link ] ; sh:class ex:D")),
     ("severity-warning", _prop("sh:path ex:p ; sh:maxCount 1 ; sh:severity sh:Warning")),
     ("untyped-shape", "ex:S sh:targetClass ex:C ; sh:property [ sh:path ex:p ; sh:maxCount 1 ; sh:message \"m\" ] ."),
     ("deactivated", _prop("sh:path ex:p ; sh:maxCount 1 ; sh:deactivated true")),

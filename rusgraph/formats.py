@@ -379,4 +379,10 @@ def _flat_turtle(ser: Any, graph: Any) -> str | None:
                 out.append(",\n        " + label(o))
         out.append(" .\n")
     out.append("\n")
-    return "".join(out).encode("utf-8", "replace").decode("utf-8")
+    text = "".join(out)
+    if _SURROGATE.search(text):  # rdflib writes what UTF-8 cannot hold as '?'
+        text = text.encode("utf-8", "replace").decode("utf-8")
+    return text
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")

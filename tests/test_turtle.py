@@ -52,3 +52,34 @@ def test_imported_plan_same_text_as_rdflib(runner, tmp_path):
     g = bind_prefixes(import_plan(path).graph)
     ours, theirs = _both(g)
     assert ours == theirs
+
+
+def test_iris_without_prefix_are_not_searched(monkeypatch):
+    """The quadratic part of rdflib's serializer: every IRI without a prefix was looked up
+    in a trie of namespaces that grows with each one. Such IRIs are written in full at once:
+    the lookups do not grow with the subjects (time is measured in benchmarks/, not here)."""
+    from rdflib.namespace import RDFS, NamespaceManager
+
+    calls = []
+    real = NamespaceManager.compute_qname
+
+    def counting(self, uri, generate=True):  # type: ignore[no-untyped-def]
+        calls.append(uri)
+        return real(self, uri, generate)
+
+    monkeypatch.setattr(NamespaceManager, "compute_qname", counting)
+    for n in (200, 400):
+        g = bind_prefixes(Graph())
+        for i in range(n):
+            g.add((URIRef(f"https://example.org/plan/{i}/measure/{i}"), RDFS.label, Literal(f"m{i}")))
+            g.add((URIRef(f"https://example.org/plan/{i}/measure/{i}"), RDFS.seeAlso, URIRef(f"urn:x:{i}")))
+        calls.clear()
+        serialize_graph(g, "turtle")
+        assert len(calls) < 10, n
+
+
+def test_lone_surrogate_same_text_as_rdflib():
+    g = bind_prefixes(Graph())
+    g.add((URIRef("http://example.org/s"), URIRef("http://example.org/p"), Literal("a\ud800b")))
+    ours, theirs = _both(g)
+    assert ours == theirs

@@ -9,6 +9,7 @@ skipped (they need a value) and listed as such on the index.
 
 from __future__ import annotations
 
+import re
 from html import escape
 from pathlib import Path
 
@@ -42,8 +43,11 @@ def write_all(kg: KnowledgeGraph, directory: str | Path, *, fmt: str = "html", l
                      f"(<code>{escape(q.name)}</code>, {len(result.rows)})</li>")
     title = "rusgraph-rapporter" if lang == "nb" else "rusgraph reports"
     files["index.html"] = page(title, "<ul>" + "".join(items) + "</ul>", lang=lang).encode("utf-8")
-    ours = {"index.html"} | {f"{q.name}{suffix}" for q in queries for suffix in SUFFIX.values()}
+    # what an earlier --all may have written: a report's name, perhaps with a suffix of its
+    # own (one file per parameter value), in any of the formats
+    ours = re.compile("index\\.html|(?:" + "|".join(re.escape(q.name) for q in queries) + r")(?:[-_.][\w.-]*)?(?:"
+                      + "|".join(re.escape(x) for x in sorted(set(SUFFIX.values()))) + ")")
     try:
-        return replace_dir_atomic(out, files, lambda name: name in ours)
+        return replace_dir_atomic(out, files, lambda name: ours.fullmatch(name) is not None)
     except (FileExistsError, NotADirectoryError) as exc:
         raise RusgraphError("cannot write the reports there", where=str(out), hint=str(exc)) from None

@@ -80,6 +80,7 @@ def test_fifo_is_written_through(runner, tmp_path):
 def test_report_all_swaps_the_directory_whole(runner, tmp_path):
     out = tmp_path / "reports"
     assert runner.invoke(main, ["report", "--all", "--format", "csv", "-d", str(out)]).exit_code == 0
+    (out / "district-grorud.csv").write_text("from an earlier run, one file per district\n", encoding="utf-8")
     inode = out.stat().st_ino
     first = {p.name for p in out.iterdir()}
     assert "index.html" in first and "coverage.csv" in first
@@ -87,6 +88,7 @@ def test_report_all_swaps_the_directory_whole(runner, tmp_path):
     assert r.exit_code == 0, r.output
     names = {p.name for p in out.iterdir()}
     assert "coverage.md" in names and "coverage.csv" not in names  # the old set is gone whole
+    assert "district-grorud.csv" not in names
     assert out.stat().st_ino != inode  # a new directory took its place
     assert [p.name for p in tmp_path.iterdir()] == ["reports"]  # no temporary left beside it
 

@@ -606,16 +606,22 @@ def push(data, ontology, no_ontology, inference, replace, prune, with_inferred, 
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True)
 @click.option("--allow-remote", is_flag=True, help="Allow a non-loopback --host (the server has no authentication).")
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
+              help="Also answer requests whose Host header is NAME (e.g. the machine's DNS name with --allow-remote).")
+@click.option("--time-limit", type=click.IntRange(min=1), default=60, show_default=True,
+              help="Seconds a query may run before the server stops it.")
 @click.option("--location", type=click.Path(file_okay=False),
               help="Keep the store in this new or empty directory (default: a temporary one).")
 @_handle_errors
-def serve(data, ontology, no_ontology, inference, host, port, allow_remote, location):  # type: ignore[no-untyped-def]
+def serve(data, ontology, no_ontology, inference, host, port, allow_remote, allow_hosts, time_limit, location):  # type: ignore[no-untyped-def]
     """Serve the graph read-only over SPARQL with Oxigraph, until Ctrl-C.
 
     Loads the graph into an Oxigraph store (one named graph per source; queries see their
     union as the default graph) and runs `oxigraph serve-read-only` on it: a SPARQL 1.1
-    endpoint at /query with a query page at /. Needs the oxigraph program:
-    pip install 'rusgraph[serve]'.
+    endpoint at /query with a query page at /. Clients reach it through a gate that
+    refuses SERVICE (the server fetches nothing), updates and LOAD, answers only requests
+    addressed to it by its own name (Host header), and stops every query after
+    --time-limit seconds. Needs pip install 'rusgraph[serve]'.
 
     \b
     Examples:
@@ -633,7 +639,8 @@ def serve(data, ontology, no_ontology, inference, host, port, allow_remote, loca
     before = (signal.signal(signal.SIGTERM, lambda *_: sys.exit(EXIT_OK)),
               signal.signal(signal.SIGINT, signal.default_int_handler))
     try:
-        server = run_serve(kg, host=host, port=port, location=location, allow_remote=allow_remote)
+        server = run_serve(kg, host=host, port=port, location=location, allow_remote=allow_remote,
+                           time_limit=time_limit, allowed_hosts=tuple(allow_hosts))
         click.echo(f"serving {server.query_url} (oxigraph pid {server.pid}, read-only); Ctrl-C to stop", err=True)
         try:
             code = server.wait()

@@ -79,7 +79,7 @@ def endpoint_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     argument (a dict, or None without --endpoint) so commands stay short."""
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        keys = ("endpoint", "user", "password", "timeout", "graphs", "update_url", "store_url")
+        keys = ("endpoint", "user", "password", "timeout", "graphs", "update_url", "store_url", "follow_redirects")
         settings = {k: kwargs.pop(k) for k in keys if k in kwargs}
         kwargs["remote"] = settings if settings.get("endpoint") else None
         return fn(*args, **kwargs)
@@ -87,8 +87,12 @@ def endpoint_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     wrapper = click.option("--graphs", default="auto", show_default=True, metavar="auto|store|IRI,...",
                            help="Dataset of each query: auto = the rusgraph named graphs found in the store; "
                                 "store = the store's own default graph; or graph IRIs.")(wrapper)
+    wrapper = click.option("--follow-redirects", is_flag=True,
+                           help="Follow a redirect to another host (307/308 only, which keep the query), "
+                                "sending no credentials there. Without it such a redirect is an error.")(wrapper)
     wrapper = click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0,
-                           show_default=True, help="Seconds to wait for each answer from the endpoint.")(wrapper)
+                           show_default=True, help="Seconds for each whole answer from the endpoint (a deadline: "
+                                                   "a store that answers slowly is cut off at it).")(wrapper)
     wrapper = click.option("--password", envvar="RUSGRAPH_PASSWORD", show_envvar=True,
                            help="Password for the endpoint (better through the environment variable).")(wrapper)
     wrapper = click.option("--user", envvar="RUSGRAPH_USER", show_envvar=True, help="User name for the endpoint.")(wrapper)
@@ -102,7 +106,7 @@ def _connect(remote: dict[str, Any]):  # type: ignore[no-untyped-def]
 
     return Endpoint(remote["endpoint"], update_url=remote.get("update_url"), store_url=remote.get("store_url"),
                     user=remote.get("user"), password=remote.get("password"), timeout=remote["timeout"],
-                    graphs=remote["graphs"])
+                    graphs=remote["graphs"], follow_redirects=bool(remote.get("follow_redirects")))
 
 
 def _target(remote: dict[str, Any] | None, data, ontology, no_ontology, inference):  # type: ignore[no-untyped-def]

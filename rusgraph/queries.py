@@ -239,7 +239,26 @@ def run_query(target: Any, query: CannedQuery | str, params: Mapping[str, str] |
         result = target.run_sparql(query, bindings)
     else:
         result = _run_local(target, query, bindings)
-    return _normalise_multi(result, query.multi)
+    return _normalise_multi(_declared_columns(result, query, getattr(target, "url", None)), query.multi)
+
+
+def _declared_columns(result: QueryResult, query: CannedQuery, where: str | None) -> QueryResult:
+    """The result with the query's declared ``#+ columns`` in their order, or QueryError when
+    its columns are other ones (a store answering another question, or a query whose header
+    is wrong): nothing is printed under a report's title that is not that report."""
+    if not query.columns or result.kind != "select" or result.vars == query.columns:
+        return result
+    if sorted(result.vars) != sorted(query.columns):
+        got = ", ".join(result.vars) or "none"
+        raise QueryError(f"the answer's columns ({got}) are not those of {query.name} "
+                         f"({', '.join(query.columns)}), so it is not that report's answer",
+                         where=where or query.path or query.name,
+                         hint="check that the URL is the SPARQL endpoint you meant (a redirect or a proxy "
+                              "may answer instead)" if where else "fix the query's #+ columns header")
+    order = [result.vars.index(c) for c in query.columns]
+    rows = tuple(tuple(row[i] for i in order) for row in result.rows)
+    return QueryResult(kind=result.kind, vars=query.columns, rows=rows, boolean=result.boolean,
+                       graph=result.graph, query=result.query)
 
 
 def _run_local(kg: Any, query: CannedQuery, bindings: Mapping[str, Any]) -> QueryResult:

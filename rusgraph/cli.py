@@ -383,19 +383,23 @@ def _print_select(kg, query, params, fmt, lang, output):  # type: ignore[no-unty
 @endpoint_options
 @_handle_errors
 def query(query_file, data, ontology, no_ontology, inference, text, params, fmt, lang, output, remote):  # type: ignore[no-untyped-def]
-    """Run SPARQL from QUERY_FILE (.rq) or -e TEXT.
+    """Run SPARQL from QUERY_FILE (.rq) or -e TEXT, on DATA (default: the bundled graph).
 
-    Common prefixes (rus, skos, dcterms, prov, org, ...) are predeclared for -e.
+    With -e, every path given is DATA. Common prefixes (rus, skos, dcterms, prov, org, ...) are predeclared for -e.
 
     \b
     Examples:
       rusgraph query my-question.rq --format csv
       rusgraph query -e 'SELECT ?m WHERE { ?m a rus:Measure } LIMIT 5'
+      rusgraph query -e 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' my-plan.ttl
       rusgraph query my-question.rq --endpoint http://localhost:7878/query
     """
     from .namespaces import PREFIXES
     from .queries import get_query, query_from_text
 
+    if text and query_file and not query_file.endswith(".rq"):
+        data = (query_file, *data)  # with -e, every path is DATA: rusgraph query -e TEXT plan.ttl
+        query_file = None
     if bool(query_file) == bool(text):
         raise CliError("give either QUERY_FILE or -e TEXT")
     if text:

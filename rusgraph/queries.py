@@ -158,11 +158,40 @@ def bindings_for(query: CannedQuery, params: Mapping[str, str], lang: str):  # t
     return out
 
 
+_ECHAR = re.compile(r'[\\"\n\r\t\b\f]')
+_ECHARS = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+
+
+def sparql_term(term: Any) -> str:
+    """``term`` as SPARQL text: a literal always on one line in double quotes with every
+    character that needs it escaped (rdflib's ``n3()`` writes a value with a newline in
+    triple quotes and leaves a final quote after a backslash unescaped, which breaks the
+    query), an IRI in angle brackets only when it is one."""
+    from rdflib import Literal, URIRef
+
+    if isinstance(term, Literal):
+        text = str(term)
+        if re.search(r"[\ud800-\udfff]", text):
+            raise QueryError("a parameter value holds a lone surrogate, which is not text",
+                             hint="check the value's encoding (UTF-8)")
+        body = '"' + _ECHAR.sub(lambda m: _ECHARS[m.group(0)], text) + '"'
+        if term.language:
+            return f"{body}@{term.language}"
+        if term.datatype is not None:
+            return f"{body}^^{sparql_term(term.datatype)}"
+        return body
+    if isinstance(term, URIRef):
+        if re.search(r"[\x00-\x20<>\"{}|^`\\\ud800-\udfff]", str(term)):
+            raise QueryError(f"not an IRI: {str(term)!r}")
+        return f"<{term}>"
+    return term.n3()
+
+
 def values_block(bindings: Mapping[str, Any]) -> str:
-    """A SPARQL VALUES block for the bindings (terms serialised with N3 escaping)."""
+    """A SPARQL VALUES block for the bindings (see :func:`sparql_term`)."""
     names = sorted(bindings)
     head = " ".join(f"?{n}" for n in names)
-    row = " ".join(bindings[n].n3() for n in names)
+    row = " ".join(sparql_term(bindings[n]) for n in names)
     return f"VALUES ({head}) {{ ({row}) }}"
 
 

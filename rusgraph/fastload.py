@@ -119,7 +119,7 @@ def _placed(quads: Iterator[Any], seen: dict[str, tuple[Any, Any]], name: Any, n
     default, blank, quad = ox.DefaultGraph(), ox.BlankNode, ox.Quad
     for q in quads:
         g = q.graph_name
-        label = "" if type(g) is ox.DefaultGraph else g.value
+        label = g.value if type(g) is ox.NamedNode else ""  # a graph without an IRI is the file's own
         if label not in seen:
             part = name if not label or label == str(name) else URIRef(label)
             seen[label] = (part, ox.NamedNode(f"{PART_PREFIX}{number}:{len(seen)}"))
@@ -159,8 +159,8 @@ def _parse_again(source: Path | bytes, fmt: str, where: str, base: str, part: An
         if type(q.subject) is ox.BlankNode or type(q.object) is ox.BlankNode:
             continue  # those come from the store (their names there)
         gn = q.graph_name
-        mine = (type(gn) is ox.DefaultGraph or gn.value == str(name)) if part == name else \
-            (type(gn) is ox.NamedNode and gn.value == str(part))
+        named = type(gn) is ox.NamedNode
+        mine = (not named or gn.value == str(name)) if part == name else (named and gn.value == str(part))
         if mine:
             g.add(conv.triple(q.subject, q.predicate, q.object))
     return g

@@ -32,7 +32,8 @@ from typing import Any, TypeVar
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
-from .errors import EndpointError
+from .errors import EndpointError, SourceError
+from .inputs import check_iris
 from .graph import INFERRED_GRAPH, ONTOLOGY_GRAPH, KnowledgeGraph
 from .namespaces import BASE, bind_prefixes
 from .transport import Credentials, NotConnected, exchange, origin
@@ -348,6 +349,10 @@ class Endpoint:
             g.parse(data=body, format=fmt)
         except Exception as exc:  # noqa: BLE001 - rdflib raises many unrelated types for bad input
             raise _malformed(self.url, f"the {fmt} answer does not parse ({' '.join(str(exc).split())[:200]})") from None
+        try:
+            check_iris(g, self.url)  # rdflib lets some through; no output may hold them
+        except SourceError as exc:
+            raise _malformed(self.url, exc.message) from None
         self._check_cap(len(g), headers, "triples")
         return g
 

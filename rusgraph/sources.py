@@ -132,7 +132,10 @@ def fetch_url(url: str, timeout: float = 30.0) -> tuple[bytes, str]:
 
     accept = "text/turtle, application/n-triples;q=0.9, application/ld+json;q=0.8, application/rdf+xml;q=0.7"
     try:
-        answer = exchange("GET", url, None, {"Accept": accept, "User-Agent": "rusgraph"}, timeout=timeout)
+        # A GET without credentials: redirects are followed (w3id.org and the like redirect
+        # across hosts), each with the same deadline.
+        answer = exchange("GET", url, None, {"Accept": accept, "User-Agent": "rusgraph"}, timeout=timeout,
+                          follow_redirects=True)
     except EndpointError as exc:
         raise SourceError(f"cannot fetch: {exc.message}", where=url, hint=exc.hint or "check the URL") from None
     if answer.status >= 400:

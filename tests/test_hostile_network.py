@@ -171,3 +171,10 @@ def test_a_broken_answer_is_an_error_and_not_asked_again(runner):
     assert r.exit_code == 2, r.output
     assert "broke off its answer" in r.stderr and r.stdout == ""
     assert len(arrived) == 1
+
+
+def test_invalid_iris_from_a_store_never_reach_an_output():
+    turtle = b"<https://example.org/a b> <https://example.org/p> <https://example.org/c> .\n"
+    with fake_store(lambda m, p, b: Reply(200, turtle, {"Content-Type": "text/turtle"})) as store:
+        with pytest.raises(EndpointError, match="invalid IRI 'https://example.org/a b'"):
+            run_query(Endpoint(store.base + "/sparql", graphs="store"), "CONSTRUCT WHERE { ?s ?p ?o }")

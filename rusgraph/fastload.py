@@ -40,10 +40,9 @@ def parse_error(exc: Exception, fmt: str, where: str) -> SourceError:
     return SourceError(f"cannot parse {fmt}: {text}", where=spot, hint="fix the file at that place and run again")
 
 
-def parse_quads(data: bytes, fmt: str, where: str, base: str, *, rename: str | None = None) -> Iterator[Any]:
-    """Quads of ``data`` as the parser yields them (checked first: see :mod:`rusgraph.inputs`),
-    blank nodes renamed ``{rename}x{hex}`` when ``rename`` is given; a parse error is a
-    SourceError with the line and column."""
+def parse_quads(data: bytes, fmt: str, where: str, base: str) -> Iterator[Any]:
+    """Quads of ``data`` as the parser yields them (checked first: see :mod:`rusgraph.inputs`);
+    a parse error is a SourceError with the line and column."""
     import pyoxigraph as ox
 
     from .inputs import check_xml_entities, prepare_jsonld
@@ -52,17 +51,23 @@ def parse_quads(data: bytes, fmt: str, where: str, base: str, *, rename: str | N
         check_xml_entities(data, where)
     elif fmt == "json-ld":
         data = prepare_jsonld(data, where)
-    blank, quad = ox.BlankNode, ox.Quad
     try:
-        for q in ox.parse(data, format=_ox_format(fmt), base_iri=base):
-            if rename is not None:
-                s, o, g = q.subject, q.object, q.graph_name
-                if type(s) is blank or type(o) is blank or type(g) is blank:
-                    s = blank(f"{rename}x{s.value.encode().hex()}") if type(s) is blank else s
-                    o = blank(f"{rename}x{o.value.encode().hex()}") if type(o) is blank else o
-                    g = blank(f"{rename}x{g.value.encode().hex()}") if type(g) is blank else g
-                    q = quad(s, q.predicate, o, g)
-            yield q
+        yield from ox.parse(data, format=_ox_format(fmt), base_iri=base)
+    except (SyntaxError, ValueError, OSError) as exc:
+        raise parse_error(exc, fmt, where) from None
+
+
+def may_hold_blank_nodes(data: bytes, fmt: str) -> bool:
+    """Whether a Turtle or N-Triples file may hold blank nodes (``_:``, ``[``, ``(``); a
+    character inside a literal makes this say yes, which only costs speed."""
+    if fmt == "nt":
+        return b"_:" in data
+    return b"_:" in data or b"[" in data or b"(" in data
+
+
+def _bulk_load(store: Any, data: bytes, fmt: str, where: str, base: str) -> None:
+    try:
+        store.bulk_load(input=data, format=_ox_format(fmt), base_iri=base)
     except (SyntaxError, ValueError, OSError) as exc:
         raise parse_error(exc, fmt, where) from None
 
@@ -93,11 +98,15 @@ def fast_load(data_items: list[Any], onto_items: list[Any], shape_items: list[An
             number += 1
             data, fmt, where, base = read_source(thing, None)
             seen: dict[str, tuple[Any, Any]] = {}  # the file's graph names -> (part, graph of its blank nodes)
-            store.bulk_extend(_placed(parse_quads(data, fmt, where, base, rename=f"f{number}"), seen, name, number))
+            if fmt in ("turtle", "nt") and not may_hold_blank_nodes(data, fmt):
+                _bulk_load(store, data, fmt, where, base)  # the same parser, without a Python step per triple
+                seen[""] = (name, None)
+            else:
+                store.bulk_extend(_placed(parse_quads(data, fmt, where, base), seen, name, number))
             again = thing if isinstance(thing, Path) else data  # a URL is not fetched twice
             for part, kept in seen.values():
                 loaders.setdefault(part, []).append(partial(_parse_again, again, fmt, where, base, part, name))
-                if next(iter(store.quads_for_pattern(None, None, None, kept)), None) is not None:
+                if kept is not None and next(iter(store.quads_for_pattern(None, None, None, kept)), None) is not None:
                     loaders[part].append(partial(_from_store, store, kept))
     ontology = _merge(onto_items)
     lazy = LazyParts(loaders)
@@ -111,22 +120,28 @@ def fast_load(data_items: list[Any], onto_items: list[Any], shape_items: list[An
 
 
 def _placed(quads: Iterator[Any], seen: dict[str, tuple[Any, Any]], name: Any, number: int) -> Iterator[Any]:
-    """Every quad into the default graph; a quad with a blank node also into its part's
-    private graph, so the part's rdflib graph can have the very blank nodes the store has."""
+    """Every quad into the default graph, blank nodes renamed ``f{number}x{hex}`` (so ``_:b``
+    in two files are two nodes); a quad with a blank node also into its part's private
+    graph, so the part's rdflib graph can have the very blank nodes the store has."""
     import pyoxigraph as ox
     from rdflib import URIRef
 
-    default, blank, quad = ox.DefaultGraph(), ox.BlankNode, ox.Quad
+    default, blank, quad, named_node = ox.DefaultGraph(), ox.BlankNode, ox.Quad, ox.NamedNode
+    prefix = f"f{number}x"
     for q in quads:
         g = q.graph_name
-        label = g.value if type(g) is ox.NamedNode else ""  # a graph without an IRI is the file's own
+        label = g.value if type(g) is named_node else ""  # a graph without an IRI is the file's own
         if label not in seen:
             part = name if not label or label == str(name) else URIRef(label)
-            seen[label] = (part, ox.NamedNode(f"{PART_PREFIX}{number}:{len(seen)}"))
-        s, p, o = q.subject, q.predicate, q.object
-        yield quad(s, p, o, default)
+            seen[label] = (part, named_node(f"{PART_PREFIX}{number}:{len(seen)}"))
+        s, o = q.subject, q.object
         if type(s) is blank or type(o) is blank:
-            yield quad(s, p, o, seen[label][1])
+            s = blank(prefix + s.value.encode().hex()) if type(s) is blank else s
+            o = blank(prefix + o.value.encode().hex()) if type(o) is blank else o
+            yield quad(s, q.predicate, o, default)
+            yield quad(s, q.predicate, o, seen[label][1])
+        else:
+            yield q if type(g) is ox.DefaultGraph else quad(s, q.predicate, o, default)
 
 
 def _same(g: Any) -> Any:

@@ -178,3 +178,12 @@ def test_invalid_iris_from_a_store_never_reach_an_output():
     with fake_store(lambda m, p, b: Reply(200, turtle, {"Content-Type": "text/turtle"})) as store:
         with pytest.raises(EndpointError, match="invalid IRI 'https://example.org/a b'"):
             run_query(Endpoint(store.base + "/sparql", graphs="store"), "CONSTRUCT WHERE { ?s ?p ?o }")
+
+
+def test_every_canned_report_declares_the_columns_it_returns(bundled_kg):
+    from rusgraph.queries import list_queries
+
+    for q in list_queries():
+        assert q.columns, f"{q.name} declares no #+ columns"
+        params = {p.name: "Grorud" for p in q.params if p.required}
+        assert run_query(bundled_kg, q, params).vars == q.columns, q.name  # the check refuses no real report

@@ -213,3 +213,14 @@ def test_query_e_with_a_data_path(write, runner):
     assert r.stdout.split() == ["n", "2"]
     r = runner.invoke(main, ["query", "-e", "ASK {}", "question.rq"])
     assert r.exit_code == 2 and "either QUERY_FILE or -e" in r.stderr
+
+
+def test_an_external_dtd_is_never_fetched(backend, write):
+    with listener() as silent:
+        doc = write("plan.rdf", f'<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF SYSTEM "{silent.url}">\n'
+                                '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="https://example.org/">\n'
+                                ' <rdf:Description rdf:about="https://example.org/a"><ex:p>x</ex:p></rdf:Description>\n</rdf:RDF>\n')
+        kg = rusgraph.load([doc], ontology=[], shapes=[])
+        time.sleep(0.2)
+        assert silent.connections == []
+    assert len(kg.data) == 1

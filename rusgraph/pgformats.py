@@ -8,11 +8,11 @@ must not decide what becomes a node or an edge, nor write files.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from typing import Any
 
+from .formats import csv_writer, raw_cells
 from .propertygraph import EDGE_KEYS, NODE_KEYS, PropertyGraph
 
 def _hex_rgb(colour: str) -> dict[str, int]:
@@ -82,7 +82,7 @@ def cytoscape_text(pg: PropertyGraph) -> str:
 
 def _csv(rows: list[list[str]]) -> str:
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
+    w = csv_writer(buf, lineterminator="\r\n")
     w.writerows(rows)
     return buf.getvalue()
 
@@ -124,7 +124,8 @@ def neo4j_csv_texts(pg: PropertyGraph) -> dict[str, str]:
     reason, qualification, ``inferred:boolean``. Line breaks inside values are written as
     U+2028, so every record is one line (neo4j-admin needs no --multiline-fields, Kuzu no
     PARALLEL=false). kuzu.cypher creates the two tables with the columns in file order and
-    copies the files in (one statement per line, paths relative to the directory)."""
+    copies the files in (one statement per line, paths relative to the directory). Cells are
+    written as they are (no spreadsheet formula guard: the loaders take text literally)."""
     attrs = pg.attribute_keys
     node_head = ["id:ID", ":LABEL", "label", "type", "colour", "types"]
     node_head += [f"{k}:{_NEO4J_TYPES[pg.value_types[k]]}" if k in pg.value_types else k for k in attrs]
@@ -145,4 +146,6 @@ def neo4j_csv_texts(pg: PropertyGraph) -> dict[str, str]:
         "COPY Resource FROM 'nodes.csv' (header=true);",
         "COPY Link FROM 'edges.csv' (header=true);",
     ]
-    return {"nodes.csv": _csv(nodes), "edges.csv": _csv(edges), "kuzu.cypher": "\n".join(kuzu) + "\n"}
+    with raw_cells():  # files for a database loader, not a spreadsheet: values exactly as they are
+        files = {"nodes.csv": _csv(nodes), "edges.csv": _csv(edges)}
+    return {**files, "kuzu.cypher": "\n".join(kuzu) + "\n"}

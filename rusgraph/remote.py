@@ -45,6 +45,8 @@ from .queries import (
 log = logging.getLogger(__name__)
 
 GRAPH_BASE = BASE + "graph/"
+#: Where a replacing push stages a graph before one MOVE puts it in place (outside GRAPH_BASE).
+STAGING_BASE = BASE + "staging/"
 DISCOVER = ("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
             f'FILTER(STRSTARTS(STR(?g), "{GRAPH_BASE}")) }}')
 #: Result caps a store applies without saying so in the status code. Virtuoso's default
@@ -185,6 +187,7 @@ class Endpoint:
         self._user = user
         self._password = password
         self._found: tuple[str, ...] | None = None
+        self._writer: urllib.request.OpenerDirector | None = None
 
     def __repr__(self) -> str:
         auth = ", user=***" if self._user else ""
@@ -383,14 +386,23 @@ class Endpoint:
     # ------------------------------------------------------------------ writes
 
     def _opener(self) -> urllib.request.OpenerDirector:
-        handlers: list[urllib.request.BaseHandler] = []
-        if self._user is not None and self._password is not None:
-            urls = [u for u in (self.store_url, self.update_url) if u]
-            mgr = urllib.request.HTTPPasswordMgrWithPriorAuth()
-            mgr.add_password(None, urls, self._user, self._password, is_authenticated=True)
-            # Basic is sent up front; a Digest challenge (Virtuoso's writes) is answered too.
-            handlers += [urllib.request.HTTPDigestAuthHandler(mgr), urllib.request.HTTPBasicAuthHandler(mgr)]
-        return urllib.request.build_opener(*handlers)
+        """One opener per endpoint that answers the store's challenge in the scheme it asks for.
+
+        No credentials go out before the store asks: Virtuoso answers an unasked-for Basic
+        header with a bare 401 and no challenge, and wants Digest on its ``-auth`` endpoints.
+        (A prior-auth password manager would not do: urllib's Basic handler marks the URL
+        authenticated after any 2xx, Digest ones included, and then sends Basic up front.)
+        The password manager holds the credentials for the write URLs only.
+        """
+        if self._writer is None:
+            handlers: list[urllib.request.BaseHandler] = []
+            if self._user is not None and self._password is not None:
+                urls = [u for u in (self.store_url, self.update_url) if u]
+                mgr = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+                mgr.add_password(None, urls, self._user, self._password)
+                handlers += [urllib.request.HTTPDigestAuthHandler(mgr), urllib.request.HTTPBasicAuthHandler(mgr)]
+            self._writer = urllib.request.build_opener(*handlers)
+        return self._writer
 
     def _write(self, url: str, method: str, body: bytes, content_type: str) -> tuple[int, str]:
         """One write request: (HTTP status, the store's message when it is an error)."""
@@ -679,34 +691,23 @@ def push(kg: KnowledgeGraph, endpoint: Endpoint, *, replace: bool = False, with_
     for i, (name, g) in enumerate(todo):
         force = replace or _has_bnodes(g)
         batches = _batches(g, batch_size)
-        done = 0
-        status, detail, requests, how = 200, "", 0, ""
+        written_so_far = [0]
         try:
-            for j, batch in enumerate(batches):
-                if method == "graph-store":
-                    status, detail = endpoint._gsp(name, _ntriples(batch), put=force and j == 0)
-                    how = "gsp-put" if force else "gsp-post"
-                    if status in NO_GSP and not written and done == 0:
-                        if not endpoint.update_url:
-                            raise http_error(status, redact(endpoint.store_url or ""), "write",
-                                             "no Graph Store Protocol here and no --update-url to fall back to")
-                        log.info("no Graph Store Protocol at %s (HTTP %s); using SPARQL Update at %s",
-                                 redact(endpoint.store_url or ""), status, redact(endpoint.update_url))
-                        method = "sparql-update"
-                        target = redact(endpoint.update_url)
-                if method == "sparql-update":
-                    body = _ntriples(batch).decode("utf-8")
-                    text = f"INSERT DATA {{ GRAPH <{name}> {{\n{body}}} }}"
-                    if force and j == 0:
-                        text = f"DROP SILENT GRAPH <{name}> ;\n" + text
-                    status, detail = endpoint._update(text)
-                    how = "update-replace" if force else "update-insert"
-                if status >= 300:
-                    raise http_error(status, target, "write", detail, endpoint._user is not None)
-                done += len(batch)
-                requests += 1
+            if method == "graph-store":
+                try:
+                    how, requests = _write_graph_gsp(endpoint, name, batches, force, written_so_far)
+                except _NoGraphStore as exc:
+                    if written or not endpoint.update_url:
+                        raise http_error(exc.status, redact(endpoint.store_url or ""), "write",
+                                         "no Graph Store Protocol here and no --update-url to fall back to") from None
+                    log.info("no Graph Store Protocol at %s (HTTP %s); using SPARQL Update at %s",
+                             redact(endpoint.store_url or ""), exc.status, redact(endpoint.update_url))
+                    method = "sparql-update"
+                    target = redact(endpoint.update_url)
+            if method == "sparql-update":
+                how, requests = _write_graph_update(endpoint, name, batches, force, written_so_far)
         except EndpointError as exc:
-            failure = GraphFailure(graph=name, triples=len(g), reason=str(exc), written=done)
+            failure = GraphFailure(graph=name, triples=len(g), reason=str(exc), written=written_so_far[0])
             raise PushError(result((failure,), tuple(n for n, _ in todo[i + 1:]))) from None
         written.append(GraphWrite(graph=name, triples=len(g), method=how, requests=requests))
         log.info("wrote %s (%d triples, %s)", name, len(g), how)
@@ -735,6 +736,112 @@ def push(kg: KnowledgeGraph, endpoint: Endpoint, *, replace: bool = False, with_
             log.info("dropped %s (not in this push)", name)
         endpoint._found = None
     return result()
+
+
+class _NoGraphStore(Exception):
+    def __init__(self, status: int):
+        self.status = status
+
+
+def _staging_graph() -> str:
+    """A fresh graph IRI outside GRAPH_BASE, so no reader's dataset ever includes it."""
+    import uuid
+
+    return f"{STAGING_BASE}{uuid.uuid4()}"
+
+
+def _check(status: int, detail: str, endpoint: Endpoint, url: str | None, action: str = "write") -> None:
+    if status >= 300:
+        raise http_error(status, redact(url or ""), action, detail, endpoint._user is not None)
+
+
+def _insert(graph: str, batch: Sequence[tuple]) -> str:
+    """SPARQL Update text adding ``batch`` to ``graph``. Batches with blank nodes go as an
+    ``INSERT { ... } WHERE { }`` template (standard SPARQL 1.1: one fresh blank node per label
+    for the one empty solution), because Virtuoso rejects blank nodes in ``INSERT DATA``
+    ("SP031 ... not allowed in a constant clause"); all other batches as ``INSERT DATA``."""
+    body = _ntriples(batch).decode("utf-8")
+    if any(isinstance(t, BNode) for triple in batch for t in triple):
+        return f"INSERT {{ GRAPH <{graph}> {{\n{body}}} }} WHERE {{ }}"
+    return f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}}} }}"
+
+
+def _drop_staging(endpoint: Endpoint, staging: str, by_gsp: bool) -> None:
+    """Best effort: remove a staging graph after a failed write (the real graph is untouched)."""
+    try:
+        if endpoint.update_url:
+            endpoint._update(f"DROP SILENT GRAPH <{staging}>")
+        elif by_gsp:
+            endpoint._gsp_delete(staging)
+    except EndpointError as exc:
+        log.warning("could not remove the staging graph %s: %s", staging, exc.message)
+
+
+def _write_graph_gsp(endpoint: Endpoint, name: str, batches: list[list[tuple]], force: bool,
+                     done: list[int]) -> tuple[str, int]:
+    """One graph by the Graph Store Protocol: (method, requests). Appends POST each batch.
+
+    A replacement never empties the graph before the new one is complete: with an update
+    URL the batches go into a staging graph that one ``MOVE`` puts in place (a store's
+    PUT may clear and load in two steps, and two concurrent PUTs then mix: Oxigraph 0.5);
+    without one, the whole graph goes in one PUT, whatever the batch size.
+    """
+    if not force:
+        for batch in batches:
+            status, detail = endpoint._gsp(name, _ntriples(batch), put=False)
+            if status in NO_GSP and done[0] == 0:
+                raise _NoGraphStore(status)
+            _check(status, detail, endpoint, endpoint.store_url)
+            done[0] += len(batch)
+        return "gsp-post", len(batches)
+    if not endpoint.update_url:
+        whole = [t for batch in batches for t in batch]
+        status, detail = endpoint._gsp(name, _ntriples(whole), put=True)
+        if status in NO_GSP:
+            raise _NoGraphStore(status)
+        _check(status, detail, endpoint, endpoint.store_url)
+        done[0] = len(whole)
+        return "gsp-put", 1
+    staging = _staging_graph()
+    try:
+        for j, batch in enumerate(batches):
+            status, detail = endpoint._gsp(staging, _ntriples(batch), put=j == 0)
+            if status in NO_GSP and j == 0:
+                raise _NoGraphStore(status)
+            _check(status, detail, endpoint, endpoint.store_url)
+        status, detail = endpoint._update(f"MOVE SILENT GRAPH <{staging}> TO GRAPH <{name}>")
+        _check(status, detail, endpoint, endpoint.update_url)
+    except (EndpointError, _NoGraphStore):
+        _drop_staging(endpoint, staging, by_gsp=True)
+        raise
+    done[0] = sum(len(b) for b in batches)
+    return "gsp-put", len(batches) + 1
+
+
+def _write_graph_update(endpoint: Endpoint, name: str, batches: list[list[tuple]], force: bool,
+                        done: list[int]) -> tuple[str, int]:
+    """One graph by SPARQL Update: (method, requests). Appends insert each batch; a
+    replacement inserts into a staging graph and then ``MOVE``s it over the old one in one
+    operation, so a failure half-way leaves the old graph as it was, and of two concurrent
+    replacements each graph ends as one of them, never a mix."""
+    if not force:
+        for batch in batches:
+            status, detail = endpoint._update(_insert(name, batch))
+            _check(status, detail, endpoint, endpoint.update_url)
+            done[0] += len(batch)
+        return "update-insert", len(batches)
+    staging = _staging_graph()
+    try:
+        for batch in batches:
+            status, detail = endpoint._update(_insert(staging, batch))
+            _check(status, detail, endpoint, endpoint.update_url)
+        status, detail = endpoint._update(f"MOVE SILENT GRAPH <{staging}> TO GRAPH <{name}>")
+        _check(status, detail, endpoint, endpoint.update_url)
+    except EndpointError:
+        _drop_staging(endpoint, staging, by_gsp=False)
+        raise
+    done[0] = sum(len(b) for b in batches)
+    return "update-replace", len(batches) + 1
 
 
 def load_from_endpoint(endpoint: Endpoint, *, ontology: Sequence[Any] | None = None,

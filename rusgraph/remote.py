@@ -416,7 +416,7 @@ class Endpoint:
                     resp.read()
                     return int(resp.status), ""
             except urllib.error.HTTPError as exc:  # statuses are the caller's to judge
-                return int(exc.code), _snippet(exc.read())
+                return int(exc.code), store_message(exc.read())
 
         return self._with_retries(attempt, redact(url), "write")
 
@@ -452,20 +452,41 @@ def _snippet(body: bytes | str, n: int = 300) -> str:
     return " ".join(text.split())[:n]
 
 
+#: Where a store's error message starts echoing the query back (Virtuoso: "SPARQL query:").
+_ECHO = re.compile(r"\n\s*(SPARQL query|Query|SPARQL request)\s*:\s*\n", re.IGNORECASE)
+
+
+def store_message(body: bytes | str) -> str:
+    """A store's error message in full, on one line, without the query it echoes back.
+
+    Virtuoso follows its message with "SPARQL query:" and the whole query text (with its own
+    ``define`` lines); that part goes. Nothing else is cut: the cause of a store's failure
+    can stand at the end of a long message. An HTML error page is reduced to its text.
+    """
+    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)
+    if "<html" in text[:500].lower():
+        text = re.sub(r"(?is)<(script|style)\b.*?</\1>", " ", text)
+        text = re.sub(r"<[^>]+>", " ", text)
+    m = _ECHO.search(text)
+    if m:
+        text = text[:m.start()]
+    return " ".join(text.split())
+
+
 def _error_body(exc: Exception) -> str:
     """The server's message out of a SPARQLWrapper exception (it keeps only a repr of it)."""
     import ast
 
     if isinstance(exc, urllib.error.HTTPError):
         try:
-            return _snippet(exc.read())
+            return store_message(exc.read())
         except Exception:  # noqa: BLE001 - the body is a nicety
             return ""
     m = re.search(r"Response:\n(b?'.*'|b?\".*\")\s*$", str(exc), re.DOTALL)
     if not m:
         return ""
     try:
-        return _snippet(ast.literal_eval(m.group(1)))
+        return store_message(ast.literal_eval(m.group(1)))
     except (ValueError, SyntaxError):
         return ""
 

@@ -19,19 +19,12 @@ from rusgraph.graph import ONTOLOGY_GRAPH
 from rusgraph.queries import list_queries, run_query
 from rusgraph.remote import Endpoint, PushError, push, redact
 
+from .conftest import REPORT_LANGS, params_for
 from .servers import Reply, fake_store, free_port, json_reply, oxigraph_server
 
-PARAMS = {"district": "Grorud"}  # values for required report parameters
-LANGS = ("nb", "en")
+LANGS = REPORT_LANGS
 QUERIES = list_queries()
 COUNT_QUADS = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
-
-
-def params_for(q) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    missing = [p.name for p in q.params if p.required and p.name not in PARAMS]
-    if missing:
-        pytest.skip(f"no test value for the required parameter(s) {missing} of {q.name}")
-    return {p.name: PARAMS[p.name] for p in q.params if p.name in PARAMS}
 
 
 def quads(endpoint: Endpoint) -> int:
@@ -40,20 +33,6 @@ def quads(endpoint: Endpoint) -> int:
 
 def expected_quads(kg) -> int:  # type: ignore[no-untyped-def]
     return len(kg.ontology) + sum(len(g) for g in kg.parts.values())
-
-
-@pytest.fixture(scope="session")
-def embedded(bundled_kg):
-    """The embedded result of each (report, lang), computed once."""
-    cache: dict[tuple[str, str], object] = {}
-
-    def get(q, lang):  # type: ignore[no-untyped-def]
-        key = (q.name, lang)
-        if key not in cache:
-            cache[key] = run_query(bundled_kg, q, params_for(q), lang=lang)
-        return cache[key]
-
-    return get
 
 
 @pytest.fixture(scope="module")

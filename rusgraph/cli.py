@@ -589,7 +589,7 @@ def push(data, ontology, no_ontology, inference, replace, prune, with_inferred, 
       rusgraph push --endpoint http://localhost:7878/query --store-url http://localhost:7878/store --replace --prune
       rusgraph push my-plan.ttl --endpoint http://localhost:7878/query --store-url http://localhost:7878/store
     """
-    from .remote import push as run_push
+    from .push import push as run_push
 
     if remote is None:
         raise CliError("push needs --endpoint URL (and --store-url or --update-url)")

@@ -1,7 +1,9 @@
-"""Talk to a SPARQL store: query it, read the rusgraph graphs back, and push them into it.
+"""Talk to a SPARQL store: query it, read the rusgraph graphs back, and send it the write
+requests that ``rusgraph.push`` decides on.
 
 Owns: the one home of SPARQLWrapper (SELECT/ASK/CONSTRUCT over the SPARQL 1.1 Protocol),
-the Graph Store Protocol and SPARQL Update writes of ``push``, the choice of dataset
+the HTTP of Graph Store Protocol and SPARQL Update writes (with the store's own
+authentication scheme, Basic or Digest), the choice of dataset
 (which named graphs a query sees), and turning every HTTP failure into an EndpointError
 that names the URL and says what to do. It must not format output, validate or infer, and
 it never puts a credential into a message, a log line or a repr.
@@ -24,7 +26,6 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from http.client import HTTPException, IncompleteRead
 from typing import Any, TypeVar
 
@@ -45,8 +46,6 @@ from .queries import (
 log = logging.getLogger(__name__)
 
 GRAPH_BASE = BASE + "graph/"
-#: Where a replacing push stages a graph before one MOVE puts it in place (outside GRAPH_BASE).
-STAGING_BASE = BASE + "staging/"
 DISCOVER = ("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
             f'FILTER(STRSTARTS(STR(?g), "{GRAPH_BASE}")) }}')
 #: Result caps a store applies without saying so in the status code. Virtuoso's default
@@ -63,79 +62,12 @@ _RDF_TYPES = {"text/turtle": "turtle", "application/x-turtle": "turtle", "applic
 T = TypeVar("T")
 
 
-# ---------------------------------------------------------------------------- results
-
-
-@dataclass(frozen=True)
-class GraphWrite:
-    """One named graph written by :func:`push`."""
-
-    graph: str
-    triples: int
-    method: str  # "gsp-post", "gsp-put", "update-insert", "update-replace"
-    requests: int = 1
-
-
-@dataclass(frozen=True)
-class GraphFailure:
-    """A named graph :func:`push` could not write (``written`` triples may have landed)."""
-
-    graph: str
-    triples: int
-    reason: str
-    written: int = 0
-
-
-@dataclass(frozen=True)
-class PushResult:
-    """What :func:`push` did: graphs written (with triple counts), the method, failures."""
-
-    endpoint: str
-    method: str  # "graph-store" or "sparql-update"
-    replace: bool
-    written: tuple[GraphWrite, ...] = ()
-    failed: tuple[GraphFailure, ...] = ()
-    not_attempted: tuple[str, ...] = ()
-    dropped: tuple[str, ...] = ()  # with prune: rusgraph graphs this push did not write, removed
-
-    @property
-    def ok(self) -> bool:
-        return not self.failed and not self.not_attempted
-
-    @property
-    def triples(self) -> int:
-        return sum(w.triples for w in self.written)
-
-    def summary(self) -> str:
-        """A plain account of what was written and what was not, one graph a line."""
-        how = "Graph Store Protocol" if self.method == "graph-store" else "SPARQL Update"
-        mode = "replacing each graph" if self.replace else "appending"
-        lines = [f"wrote {len(self.written)} graph(s), {self.triples} triples, by {how}, {mode} ({self.endpoint})"]
-        for w in self.written:
-            note = " (replaced: it holds blank nodes)" if w.method in ("gsp-put", "update-replace") and not self.replace else ""
-            lines.append(f"  written      {w.graph}  {w.triples} triples{note}")
-        for f in self.failed:
-            part = f", {f.written} of {f.triples} triples written before the failure" if f.written else ""
-            lines.append(f"  FAILED       {f.graph}  {f.triples} triples{part}: {f.reason}")
-        for g in self.not_attempted:
-            lines.append(f"  not written  {g}")
-        for g in self.dropped:
-            lines.append(f"  dropped      {g}  (a rusgraph graph this push did not write)")
-        return "\n".join(lines)
-
-
-class PushError(EndpointError):
-    """A push stopped part-way; ``result`` says which graphs were written and which not."""
-
-    def __init__(self, result: PushResult):
-        self.result = result
-        super().__init__(
-            "push did not finish: " + result.summary(),
-            hint="fix the cause and run the same push again: appending triples that are already "
-                 "there changes nothing, and graphs with blank nodes are replaced, never doubled")
-
-
 # ---------------------------------------------------------------------------- endpoint
+
+
+def plain_iri(text: str) -> bool:
+    """True for an absolute IRI that can stand between ``<`` and ``>`` as it is."""
+    return bool(_SAFE_IRI.match(text))
 
 
 def redact(url: str) -> str:
@@ -385,6 +317,29 @@ class Endpoint:
 
     # ------------------------------------------------------------------ writes
 
+    @property
+    def has_credentials(self) -> bool:
+        return self._user is not None
+
+    def forget_graphs(self) -> None:
+        """Find the store's rusgraph graphs again on the next query (after a write)."""
+        self._found = None
+
+    def ask(self, text: str) -> bool:
+        """The answer of an ASK query sent as it is (no dataset parameters)."""
+        result = self._select_or_ask(text, "ASK", ())
+        if result.boolean is None:
+            raise _malformed(self.url, "an ASK answer without a true/false 'boolean'")
+        return bool(result.boolean)
+
+    def count_triples(self, graph: str) -> int:
+        """How many triples the store holds in ``graph``."""
+        result = self._select_or_ask(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", "SELECT", ())
+        try:
+            return int(result.rows[0][0])
+        except (IndexError, TypeError, ValueError):
+            raise _malformed(self.url, "a COUNT without a number") from None
+
     def _opener(self) -> urllib.request.OpenerDirector:
         """One opener per endpoint that answers the store's challenge in the scheme it asks for.
 
@@ -420,17 +375,20 @@ class Endpoint:
 
         return self._with_retries(attempt, redact(url), "write")
 
-    def _gsp(self, graph: str, body: bytes, *, put: bool) -> tuple[int, str]:
+    def gsp_write(self, graph: str, body: bytes, *, put: bool) -> tuple[int, str]:
+        """PUT (replace) or POST (append) N-Triples into ``graph`` by the Graph Store Protocol."""
         sep = "&" if "?" in (self.store_url or "") else "?"
         url = f"{self.store_url}{sep}graph={urllib.parse.quote(graph, safe='')}"
         return self._write(url, "PUT" if put else "POST", body, "application/n-triples")
 
-    def _gsp_delete(self, graph: str) -> tuple[int, str]:
+    def gsp_delete(self, graph: str) -> tuple[int, str]:
+        """DELETE ``graph`` by the Graph Store Protocol."""
         sep = "&" if "?" in (self.store_url or "") else "?"
         url = f"{self.store_url}{sep}graph={urllib.parse.quote(graph, safe='')}"
         return self._write(url, "DELETE", b"", "application/n-triples")
 
-    def _update(self, text: str) -> tuple[int, str]:
+    def update(self, text: str) -> tuple[int, str]:
+        """Send SPARQL Update ``text`` to the update URL: (HTTP status, the store's message)."""
         assert self.update_url
         return self._write(self.update_url, "POST", text.encode("utf-8"), "application/sparql-update")
 
@@ -598,271 +556,6 @@ def _term(cell: Any, url: str) -> Any:
     if kind == "triple":
         raise _malformed(url, "RDF-star triple terms are not supported")
     raise _malformed(url, f"unknown term type {kind!r}")
-
-
-# --------------------------------------------------------------------------------- push
-
-
-def _has_bnodes(g: Graph) -> bool:
-    return any(isinstance(t, BNode) for triple in g for t in triple)
-
-
-def _batches(g: Graph, size: int) -> list[list[tuple]]:
-    """Triples in batches of about ``size``; triples that share a blank node stay together
-    (a blank node label is scoped to one request, so splitting them would split the node)."""
-    parent: dict[Any, Any] = {}
-
-    def find(x: Any) -> Any:
-        while parent.setdefault(x, x) is not x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    plain: list[tuple] = []
-    linked: list[tuple] = []
-    for t in g:
-        bn = [x for x in (t[0], t[2]) if isinstance(x, BNode)]
-        if not bn:
-            plain.append(t)
-            continue
-        linked.append(t)
-        for b in bn[1:]:
-            ra, rb = find(bn[0]), find(b)
-            if ra is not rb:
-                parent[ra] = rb
-    groups: dict[Any, list[tuple]] = {}
-    for t in linked:
-        b = t[0] if isinstance(t[0], BNode) else t[2]
-        groups.setdefault(find(b), []).append(t)
-    units = [[t] for t in sorted(plain)] + sorted(groups.values(), key=min)
-    out: list[list[tuple]] = []
-    current: list[tuple] = []
-    for unit in units:
-        if current and len(current) + len(unit) > size:
-            out.append(current)
-            current = []
-        current.extend(unit)
-    if current:
-        out.append(current)
-    return out
-
-
-def _ntriples(triples: Sequence[tuple]) -> bytes:
-    g = Graph()
-    for t in triples:
-        g.add(t)
-    data = g.serialize(format="nt", encoding="utf-8")
-    return data if isinstance(data, bytes) else data.encode("utf-8")
-
-
-def graphs_to_push(kg: KnowledgeGraph, *, with_inferred: bool = False) -> list[tuple[str, Graph]]:
-    """(graph IRI, graph) in push order: the ontology, each data part, inferred if asked."""
-    out = []
-    if len(kg.ontology):
-        out.append((str(ONTOLOGY_GRAPH), kg.ontology))
-    for name in sorted(kg.parts, key=str):
-        if len(kg.parts[name]):
-            out.append((str(name), kg.parts[name]))
-    if with_inferred and len(kg.inferred):
-        out.append((str(INFERRED_GRAPH), kg.inferred))
-    for name, _ in out:
-        if not _SAFE_IRI.match(name):
-            raise EndpointError(f"cannot push a graph named {name!r}: not a plain IRI")
-    return out
-
-
-def push(kg: KnowledgeGraph, endpoint: Endpoint, *, replace: bool = False, with_inferred: bool = False,
-         batch_size: int = 10_000, prune: bool = False) -> PushResult:
-    """Write the graph into a store: one named graph for the ontology, one per data part and,
-    only when asked, one for inferred triples.
-
-    The Graph Store Protocol comes first (POST appends, PUT with ``replace``; N-Triples
-    bodies; ``?graph=IRI``); when the store has none (404/405/501 on the store URL, or no
-    store URL) it falls back to SPARQL Update ``INSERT DATA`` in batches, with
-    ``DROP SILENT GRAPH`` first under ``replace``. Running it twice is safe: appending
-    triples a graph already holds changes nothing, and a graph with blank nodes (which a
-    second append would copy) is always replaced. If a graph cannot be written, push stops
-    and raises :class:`PushError`, whose ``result`` lists what was and was not written.
-
-    ``prune``: once every graph is written, drop the store's other rusgraph graphs (named
-    under https://w3id.org/rusgraph/graph/): sources removed or renamed since an earlier
-    push, or an inferred graph when this push has none. Graphs outside that namespace are
-    never touched.
-    """
-    if batch_size < 1:
-        raise EndpointError("the batch size must be at least 1")
-    if not endpoint.store_url and not endpoint.update_url:
-        raise EndpointError("push needs somewhere to write", where=endpoint.url,
-                            hint="pass --store-url (Graph Store Protocol, e.g. http://localhost:7878/store) "
-                                 "or --update-url (SPARQL Update, e.g. http://localhost:7878/update)")
-    todo = graphs_to_push(kg, with_inferred=with_inferred)
-    if prune and not todo:
-        raise EndpointError("nothing to push, and --prune would drop every rusgraph graph in the store",
-                            where=endpoint.url, hint="check the sources given, or push without --prune")
-    method = "graph-store" if endpoint.store_url else "sparql-update"
-    written: list[GraphWrite] = []
-    target = redact(endpoint.store_url or endpoint.update_url or endpoint.query_url)
-
-    dropped: list[str] = []
-
-    def result(failed: tuple[GraphFailure, ...] = (), rest: tuple[str, ...] = ()) -> PushResult:
-        return PushResult(endpoint=target, method=method, replace=replace, written=tuple(written),
-                          failed=failed, not_attempted=rest, dropped=tuple(dropped))
-
-    for i, (name, g) in enumerate(todo):
-        force = replace or _has_bnodes(g)
-        batches = _batches(g, batch_size)
-        written_so_far = [0]
-        try:
-            if method == "graph-store":
-                try:
-                    how, requests = _write_graph_gsp(endpoint, name, batches, force, written_so_far)
-                except _NoGraphStore as exc:
-                    if written or not endpoint.update_url:
-                        raise http_error(exc.status, redact(endpoint.store_url or ""), "write",
-                                         "no Graph Store Protocol here and no --update-url to fall back to") from None
-                    log.info("no Graph Store Protocol at %s (HTTP %s); using SPARQL Update at %s",
-                             redact(endpoint.store_url or ""), exc.status, redact(endpoint.update_url))
-                    method = "sparql-update"
-                    target = redact(endpoint.update_url)
-            if method == "sparql-update":
-                how, requests = _write_graph_update(endpoint, name, batches, force, written_so_far)
-        except EndpointError as exc:
-            failure = GraphFailure(graph=name, triples=len(g), reason=str(exc), written=written_so_far[0])
-            raise PushError(result((failure,), tuple(n for n, _ in todo[i + 1:]))) from None
-        written.append(GraphWrite(graph=name, triples=len(g), method=how, requests=requests))
-        log.info("wrote %s (%d triples, %s)", name, len(g), how)
-    endpoint._found = None  # the store's graph list has changed
-    if prune:
-        pushed = {name for name, _ in todo}
-        stale = [g for g in endpoint.rusgraph_graphs(refresh=True) if g not in pushed and g.startswith(GRAPH_BASE)]
-        for i, name in enumerate(stale):
-            try:
-                status, detail = 405, ""
-                if method == "graph-store":
-                    status, detail = endpoint._gsp_delete(name)
-                    if status == 404:
-                        status = 200  # gone already
-                if status in NO_GSP[1:] or method != "graph-store":
-                    if not endpoint.update_url:
-                        raise http_error(status, target, "drop", detail or "the store does not take DELETE here "
-                                         "and there is no --update-url", endpoint._user is not None)
-                    status, detail = endpoint._update(f"DROP SILENT GRAPH <{name}>")
-                if status >= 300:
-                    raise http_error(status, target, "drop", detail, endpoint._user is not None)
-            except EndpointError as exc:
-                failure = GraphFailure(graph=name, triples=0, reason=f"could not drop it: {exc}")
-                raise PushError(result((failure,), tuple(stale[i + 1:]))) from None
-            dropped.append(name)
-            log.info("dropped %s (not in this push)", name)
-        endpoint._found = None
-    return result()
-
-
-class _NoGraphStore(Exception):
-    def __init__(self, status: int):
-        self.status = status
-
-
-def _staging_graph() -> str:
-    """A fresh graph IRI outside GRAPH_BASE, so no reader's dataset ever includes it."""
-    import uuid
-
-    return f"{STAGING_BASE}{uuid.uuid4()}"
-
-
-def _check(status: int, detail: str, endpoint: Endpoint, url: str | None, action: str = "write") -> None:
-    if status >= 300:
-        raise http_error(status, redact(url or ""), action, detail, endpoint._user is not None)
-
-
-def _insert(graph: str, batch: Sequence[tuple]) -> str:
-    """SPARQL Update text adding ``batch`` to ``graph``. Batches with blank nodes go as an
-    ``INSERT { ... } WHERE { }`` template (standard SPARQL 1.1: one fresh blank node per label
-    for the one empty solution), because Virtuoso rejects blank nodes in ``INSERT DATA``
-    ("SP031 ... not allowed in a constant clause"); all other batches as ``INSERT DATA``."""
-    body = _ntriples(batch).decode("utf-8")
-    if any(isinstance(t, BNode) for triple in batch for t in triple):
-        return f"INSERT {{ GRAPH <{graph}> {{\n{body}}} }} WHERE {{ }}"
-    return f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}}} }}"
-
-
-def _drop_staging(endpoint: Endpoint, staging: str, by_gsp: bool) -> None:
-    """Best effort: remove a staging graph after a failed write (the real graph is untouched)."""
-    try:
-        if endpoint.update_url:
-            endpoint._update(f"DROP SILENT GRAPH <{staging}>")
-        elif by_gsp:
-            endpoint._gsp_delete(staging)
-    except EndpointError as exc:
-        log.warning("could not remove the staging graph %s: %s", staging, exc.message)
-
-
-def _write_graph_gsp(endpoint: Endpoint, name: str, batches: list[list[tuple]], force: bool,
-                     done: list[int]) -> tuple[str, int]:
-    """One graph by the Graph Store Protocol: (method, requests). Appends POST each batch.
-
-    A replacement never empties the graph before the new one is complete: with an update
-    URL the batches go into a staging graph that one ``MOVE`` puts in place (a store's
-    PUT may clear and load in two steps, and two concurrent PUTs then mix: Oxigraph 0.5);
-    without one, the whole graph goes in one PUT, whatever the batch size.
-    """
-    if not force:
-        for batch in batches:
-            status, detail = endpoint._gsp(name, _ntriples(batch), put=False)
-            if status in NO_GSP and done[0] == 0:
-                raise _NoGraphStore(status)
-            _check(status, detail, endpoint, endpoint.store_url)
-            done[0] += len(batch)
-        return "gsp-post", len(batches)
-    if not endpoint.update_url:
-        whole = [t for batch in batches for t in batch]
-        status, detail = endpoint._gsp(name, _ntriples(whole), put=True)
-        if status in NO_GSP:
-            raise _NoGraphStore(status)
-        _check(status, detail, endpoint, endpoint.store_url)
-        done[0] = len(whole)
-        return "gsp-put", 1
-    staging = _staging_graph()
-    try:
-        for j, batch in enumerate(batches):
-            status, detail = endpoint._gsp(staging, _ntriples(batch), put=j == 0)
-            if status in NO_GSP and j == 0:
-                raise _NoGraphStore(status)
-            _check(status, detail, endpoint, endpoint.store_url)
-        status, detail = endpoint._update(f"MOVE SILENT GRAPH <{staging}> TO GRAPH <{name}>")
-        _check(status, detail, endpoint, endpoint.update_url)
-    except (EndpointError, _NoGraphStore):
-        _drop_staging(endpoint, staging, by_gsp=True)
-        raise
-    done[0] = sum(len(b) for b in batches)
-    return "gsp-put", len(batches) + 1
-
-
-def _write_graph_update(endpoint: Endpoint, name: str, batches: list[list[tuple]], force: bool,
-                        done: list[int]) -> tuple[str, int]:
-    """One graph by SPARQL Update: (method, requests). Appends insert each batch; a
-    replacement inserts into a staging graph and then ``MOVE``s it over the old one in one
-    operation, so a failure half-way leaves the old graph as it was, and of two concurrent
-    replacements each graph ends as one of them, never a mix."""
-    if not force:
-        for batch in batches:
-            status, detail = endpoint._update(_insert(name, batch))
-            _check(status, detail, endpoint, endpoint.update_url)
-            done[0] += len(batch)
-        return "update-insert", len(batches)
-    staging = _staging_graph()
-    try:
-        for batch in batches:
-            status, detail = endpoint._update(_insert(staging, batch))
-            _check(status, detail, endpoint, endpoint.update_url)
-        status, detail = endpoint._update(f"MOVE SILENT GRAPH <{staging}> TO GRAPH <{name}>")
-        _check(status, detail, endpoint, endpoint.update_url)
-    except EndpointError:
-        _drop_staging(endpoint, staging, by_gsp=False)
-        raise
-    done[0] = sum(len(b) for b in batches)
-    return "update-replace", len(batches) + 1
 
 
 def load_from_endpoint(endpoint: Endpoint, *, ontology: Sequence[Any] | None = None,

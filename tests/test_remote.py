@@ -17,7 +17,8 @@ from rusgraph.errors import EndpointError
 from rusgraph.formats import write_select
 from rusgraph.graph import ONTOLOGY_GRAPH
 from rusgraph.queries import list_queries, run_query
-from rusgraph.remote import Endpoint, PushError, push, redact
+from rusgraph.push import PushError, push
+from rusgraph.remote import Endpoint, redact
 
 from .conftest import REPORT_LANGS, params_for
 from .servers import Reply, fake_store, free_port, json_reply, oxigraph_server
@@ -172,7 +173,7 @@ def test_prune_drops_graphs_this_push_did_not_write(bundled_kg, fresh, how):
                 else Endpoint(fresh.query, update_url=fresh.update))
     push(bundled_kg, endpoint)
     foreign = "https://example.org/not-ours"
-    Endpoint(fresh.query, update_url=fresh.update)._update(
+    Endpoint(fresh.query, update_url=fresh.update).update(
         f"INSERT DATA {{ GRAPH <{foreign}> {{ <https://example.org/s> <https://example.org/p> 1 }} }}")
     gone = URIRef("https://w3id.org/rusgraph/graph/plans/030110-grorud")
     fewer = replace(bundled_kg, parts={k: v for k, v in bundled_kg.parts.items() if k != gone})
@@ -376,8 +377,13 @@ def test_auto_dataset_is_sent_as_protocol_parameters():
 
 
 def test_push_partial_failure_is_reported(runner, bundled_kg):
+    count = json.dumps({"head": {"vars": ["n"]}, "results": {"bindings": [
+        {"n": {"type": "literal", "value": "388", "datatype": "http://www.w3.org/2001/XMLSchema#integer"}}]}})
+
     def respond(m, p, b):  # type: ignore[no-untyped-def]
-        writes = sum(1 for r in fake.requests if r[0] in ("POST", "PUT"))
+        if p.startswith("/sparql"):  # the size check after a replacing PUT
+            return json_reply(count)
+        writes = sum(1 for r in fake.requests if r[0] in ("POST", "PUT") and r[1].startswith("/store"))
         return Reply(201) if writes <= 2 else Reply(500, b"disk full")
 
     with fake_store(respond) as fake:

@@ -14,7 +14,8 @@ from rusgraph.cli import main
 from rusgraph.formats import write_select
 from rusgraph.graph import ONTOLOGY_GRAPH
 from rusgraph.queries import list_queries, run_query
-from rusgraph.remote import STAGING_BASE, Endpoint, push
+from rusgraph.push import STAGING_BASE, push
+from rusgraph.remote import Endpoint
 
 from .conftest import REPORT_LANGS, params_for
 from .servers import virtuoso_server

@@ -245,7 +245,6 @@ Charset                     = UTF-8
 ResultSetMaxRows           = 10000
 MaxQueryCostEstimationTime = 400
 MaxQueryExecutionTime      = 60
-DefaultGraph               = urn:rusgraph:test:empty
 """
 
 

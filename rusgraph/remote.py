@@ -477,6 +477,11 @@ def http_error(status: int, url: str, action: str, detail: str = "", with_creden
     if 400 <= status < 500:
         return EndpointError(f"HTTP {status}, the store refused the {action}{said}", where=url,
                              hint="check the URL and the request")
+    if "estimated execution time" in detail and "exceeds the limit" in detail:
+        return EndpointError(f"HTTP {status}, the store refused to run the query: its cost estimate is above "
+                             f"its limit{said}", where=url,
+                             hint="raise MaxQueryCostEstimationTime in the [SPARQL] section of virtuoso.ini "
+                                  "(then restart), or ask a narrower question")
     return EndpointError(f"HTTP {status}, the store failed while answering{said}", where=url,
                          hint="the store's log says why; try again later or ask a smaller question")
 

@@ -72,3 +72,13 @@ def test_a_batch_refused_as_too_large_is_split(bundled_kg):
     assert sum(accepted) == len(bundled_kg.parts[part])
     assert sent[0] == len(bundled_kg.parts[part]) and sent[1] > limit  # 2190, then halves until they fit
     assert all(n <= limit for n in sent[sent.index(accepted[0]):])  # then every batch at the smaller size
+
+
+def test_a_query_the_store_will_not_run_names_its_limit(runner):
+    body = (b"Virtuoso 42000 Error The estimated execution time 1083 (sec) exceeds the limit of 400 (sec)."
+            b"\n\nSPARQL query:\nSELECT * WHERE { ?s ?p ?o }")
+    with fake_store(lambda m, p, b: Reply(500, body, {"Content-Type": "text/plain"})) as fake:
+        r = runner.invoke(main, ["report", "coverage", "--endpoint", fake.base + "/sparql", "--graphs", "store"])
+    assert r.exit_code == 2 and r.stdout == ""
+    assert "cost estimate is above its limit" in r.stderr and "exceeds the limit of 400 (sec)" in r.stderr
+    assert "MaxQueryCostEstimationTime" in r.stderr

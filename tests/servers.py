@@ -1,6 +1,7 @@
-"""Test helpers: a real Oxigraph server from the PyPI package, and a tiny stdlib HTTP server
-that misbehaves on purpose. Loopback addresses only; every loop is bounded; every process
-started here is stopped by its pid."""
+"""Test helpers: a real Oxigraph server from the PyPI package, a real Virtuoso from Debian's
+virtuoso-opensource (its own temporary database and ini; skipped where virtuoso-t is absent),
+and a tiny stdlib HTTP server that misbehaves on purpose. Loopback addresses only; every loop
+is bounded; every process started here is stopped by its pid."""
 
 from __future__ import annotations
 

@@ -697,11 +697,14 @@ def push(data, ontology, no_ontology, inference, replace, prune, with_inferred, 
 
     The ontology goes to https://w3id.org/rusgraph/graph/ontology, each data file to
     .../graph/<upper|plans>/<file>, and (with --with-inferred) inferred triples to
-    .../graph/inferred. The Graph Store Protocol is used when --store-url is given (POST,
-    or PUT with --replace); otherwise, or when the store has none, SPARQL Update INSERT DATA
-    in batches. Pushing twice is safe: adding triples a graph already holds changes
-    nothing (graphs with blank nodes are always replaced, never doubled). If a graph
-    fails, push stops, says which graphs were and were not written, and exits 2. With
+    .../graph/inferred. The Graph Store Protocol is used when --store-url is given;
+    otherwise, or when the store has none, SPARQL Update INSERT DATA in batches. Credentials
+    (--user/--password) go out when the store asks, as Digest or Basic. --replace writes
+    each graph whole into a staging graph and then copies it over the old one in one step
+    (with only --store-url: one PUT per graph), so a failure leaves the old graph as it was
+    and concurrent pushes never mix. Pushing twice is safe: adding triples a graph already
+    holds changes nothing (graphs with blank nodes are always replaced, never doubled). If
+    a graph fails, push stops, says which graphs were and were not written, and exits 2. With
     --prune, rusgraph graphs in the store that this push did not write are dropped after
     (so that --replace --prune leaves the store holding exactly what was pushed).
 
@@ -712,7 +715,7 @@ def push(data, ontology, no_ontology, inference, replace, prune, with_inferred, 
       rusgraph push --endpoint http://localhost:7878/query --store-url http://localhost:7878/store --replace --prune
       rusgraph push my-plan.ttl --endpoint http://localhost:7878/query --store-url http://localhost:7878/store
     """
-    from .remote import push as run_push
+    from .push import push as run_push
 
     if remote is None:
         raise CliError("push needs --endpoint URL (and --store-url or --update-url)")

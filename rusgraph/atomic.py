@@ -96,3 +96,39 @@ def write_files_atomic(directory: str | os.PathLike[str], contents: Mapping[str,
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+@contextmanager
+def atomic_directory(directory: str | os.PathLike[str], *, replace_if: str | None = None) -> Iterator[Path]:
+    """Yield a temporary sibling of ``directory`` to fill; on success it takes the place of
+    ``directory`` whole, so a reader never sees half a tree. An existing ``directory`` is
+    replaced only when it is empty or holds the file ``replace_if`` (a marker that an
+    earlier run wrote it); otherwise nothing is touched and FileExistsError is raised.
+    Files in the tree are not fsynced one by one (tens of thousands of pages): the rename
+    is the commit point."""
+    target = Path(directory)
+    if target.exists() and not target.is_dir():
+        raise FileExistsError(f"{target} exists and is not a directory")
+    if target.is_dir() and any(target.iterdir()) and not (replace_if and (target / replace_if).is_file()):
+        raise FileExistsError(f"{target} is not empty and was not written by this command")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    old: Path | None = None
+    try:
+        os.chmod(tmp, 0o777 & ~_umask())
+        yield tmp
+        if target.is_dir():
+            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
+            os.rename(target, old / "site")
+            try:
+                os.rename(tmp, target)
+            except BaseException:
+                os.rename(old / "site", target)  # put the earlier tree back
+                raise
+        else:
+            os.rename(tmp, target)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)

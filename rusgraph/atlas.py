@@ -29,6 +29,8 @@ from .graph import KnowledgeGraph
 from .namespaces import RUS
 
 MARKER = ".rusgraph-site"
+# Pages of their own: the ontology's IRI (https://w3id.org/rusgraph/ontology) is its reference page.
+REFERENCE_PAGES = ("ontology", "shapes", "reports", "units", "search", "index")
 INDEX_REPORTS = ("coverage", "standards", "goals")
 
 
@@ -173,7 +175,7 @@ def build_site(kg: KnowledgeGraph, directory: str | os.PathLike[str], *, lang: s
             docs = []
             for s, kind in atlas.kinds.items():
                 path = page_path(s)
-                if path is None:
+                if path is None or path in REFERENCE_PAGES:
                     continue
                 pg = Page(atlas, lg, path, texts, {"districts": districts})
                 if kind == "plan":
@@ -195,12 +197,16 @@ def build_site(kg: KnowledgeGraph, directory: str | os.PathLike[str], *, lang: s
                                   ("units", units_body)):
                 pg = Page(atlas, lg, name)
                 title, body = body_of(pg, kg)
-                w.write(f"{name}.{lg}.html", frame(pg, title, body, alternates=False))
+                w.write(f"{name}.{lg}.html", frame(pg, title, body, alternates=name == "ontology"))
             pg = Page(atlas, lg, "search")
             w.write(f"search.{lg}.html", frame(pg, T[lg]["search"], _search_body(pg), alternates=False))
             data = json.dumps(docs, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
             w.write(f"assets/search-{lg}.js", f"window.RUSGRAPH_SEARCH={data};\n")
             result.pages += 6
+        from .formats import serialize_graph
+
+        w.write("ontology.ttl", serialize_graph(kg.ontology, "turtle"))
+        w.write("ontology.jsonld", serialize_graph(kg.ontology, "json-ld"))
         w.write("index.html", (tmp / f"index.{lang}.html").read_text(encoding="utf-8"))
         for name in ("site.css", "site.js"):
             w.write(f"assets/{name}", _asset("assets", name))

@@ -148,7 +148,7 @@ def shapes_body(pg: Page, kg: Any) -> tuple[str, str]:
                  (w["checks"], _english_only(pg, _text(g, s, RDFS.comment, pg.lang), name, "commentEn")),
                  (w["fix"], escape(str(_text(g, s, RUS.fixHint, pg.lang) or ""))),
                  (w["failing"], example)]
-        items.append(f'<section class="term" id="{escape(name)}"><h3><code>{escape(name)}</code></h3>{_dl(pairs)}</section>')
+        items.append(f'<section class="term" id="{escape(name)}"><h2><code>{escape(name)}</code></h2>{_dl(pairs)}</section>')
     return w["shapes"], f"<p>{w['shapesIntro']}</p>" + "".join(items)
 
 
@@ -166,8 +166,8 @@ def reports_body(pg: Page, kg: Any) -> tuple[str, str]:
                  (w["basis"], escape(q.basis(pg.lang))), (w["columns"], cols), (w["params"], params),
                  ("SPARQL", f'<details><summary><code>{escape(q.name)}.rq</code></summary>'
                             f'<pre lang="en">{escape(q.text)}</pre></details>')]
-        items.append(f'<section class="term" id="{escape(q.name)}"><h3>{escape(q.title(pg.lang))} '
-                     f"(<code>rusgraph report {escape(q.name)}</code>)</h3>{_dl(pairs)}</section>")
+        items.append(f'<section class="term" id="{escape(q.name)}"><h2>{escape(q.title(pg.lang))} '
+                     f"(<code>rusgraph report {escape(q.name)}</code>)</h2>{_dl(pairs)}</section>")
     return w["reports"], f"<p>{w['reportsIntro']}</p>" + "".join(items)
 
 

@@ -9,6 +9,7 @@ killed by that group's id."""
 from __future__ import annotations
 
 import base64
+import fcntl
 import json
 import os
 import select
@@ -25,6 +26,12 @@ FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
          "--hide-scrollbars", "--disable-extensions", "--mute-audio")
 
 
+def _high(fd: int) -> int:
+    new = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 10)
+    os.close(fd)
+    return new
+
+
 class BrowserError(RuntimeError):
     pass
 
@@ -35,10 +42,12 @@ class Browser:
         self.profile = tempfile.mkdtemp(prefix="rusgraph-cdp-")
         cmd_r, self._cmd_w = os.pipe()
         self._out_r, out_w = os.pipe()
+        # above 9, so the shell's "3<&X 4>&Y" never overwrites one end with the other
+        cmd_r, out_w = (_high(fd) for fd in (cmd_r, out_w))
         argv = [CHROMIUM, *FLAGS, "--remote-debugging-pipe", f"--user-data-dir={self.profile}",
                 f"--window-size={width},{height}", "about:blank"]
-        # the shell puts our pipe ends on fds 3 and 4, then becomes Chromium
-        self.proc = subprocess.Popen(["/bin/sh", "-c", f'exec "$@" 3<&{cmd_r} 4>&{out_w}', "sh", *argv],
+        # bash (dash takes single-digit fds only) puts our pipe ends on fds 3 and 4, then becomes Chromium
+        self.proc = subprocess.Popen(["/bin/bash", "-c", f'exec "$@" 3<&{cmd_r} 4>&{out_w} {cmd_r}<&- {out_w}>&-', "bash", *argv],
                                      pass_fds=(cmd_r, out_w), stdin=subprocess.DEVNULL,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         os.close(cmd_r)
@@ -107,6 +116,12 @@ class Browser:
         res = self.call("Page.navigate", session=True, url=url)
         if res.get("errorText"):
             raise BrowserError(f"{url}: {res['errorText']}")
+        self.wait_event("Page.loadEventFired", time.monotonic() + self.timeout)
+
+    def act(self, expression: str) -> None:
+        """Run ``expression`` (a click, a form submit) and wait for the page it loads."""
+        self.events.clear()
+        self.eval(expression)
         self.wait_event("Page.loadEventFired", time.monotonic() + self.timeout)
 
     def eval(self, expression: str) -> Any:

@@ -11,6 +11,7 @@ not compute counts of its own (the index shows the canned reports) nor load data
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import time
 from dataclasses import dataclass, field
@@ -19,14 +20,11 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from rdflib.namespace import DCTERMS, RDF, SKOS
-
-from .atlasmodel import Atlas, read_atlas
+from .atlasmodel import DCTERMS, RDF, RUS, SKOS, Atlas, read_atlas
 from .atlaspages import BODIES, KIND_NAMES, T, Page, frame, plan_body, resource_body
 from .atlasrdf import LANGS, alternates, page_path
 from .atomic import atomic_directory
 from .graph import KnowledgeGraph
-from .namespaces import RUS
 
 MARKER = ".rusgraph-site"
 # Pages of their own: the ontology's IRI (https://w3id.org/rusgraph/ontology) is its reference page.
@@ -156,43 +154,102 @@ class _Writer:
         self.count += 1
 
 
+@dataclass
+class _Job:
+    """What every worker needs to render resource pages; a forked worker inherits it."""
+
+    atlas: Atlas
+    texts: dict[str, list[str]]
+    districts: list[Any]
+    per_district: dict[str, dict[str, str]]  # lang -> district label -> coverage rows
+    root: Path
+    items: list[tuple[Any, str, str]]  # (IRI, kind, path)
+
+
+_JOB: _Job | None = None
+PARALLEL_ABOVE = 3000  # resources; below this a worker pool costs more than it saves
+
+
+def _render(lo: int, hi: int) -> tuple[dict[str, list[dict[str, str]]], int, int]:
+    """Write the pages (both languages) and alternates of items[lo:hi]; return the search
+    documents per language and the numbers of pages and files written."""
+    job = _JOB
+    assert job is not None
+    a, w = job.atlas, _Writer(job.root)
+    docs: dict[str, list[dict[str, str]]] = {lg: [] for lg in LANGS}
+    pages = 0
+    for lg in LANGS:
+        memo: dict[Any, Any] = {}
+        for s, kind, path in job.items[lo:hi]:
+            pg = Page(a, lg, path, job.texts, {"districts": job.districts}, memo)
+            if kind == "plan":
+                counts = "".join(job.per_district[lg].get(a.label(d, lg), "") for d in a.values(s, RUS.district))
+                body = plan_body(pg, s, counts)
+            else:
+                body = BODIES.get(kind, resource_body)(pg, s)
+            w.write(f"{path}.{lg}.html", frame(pg, a.label(s, lg), body, kind=pg.kind_name(s),
+                                               title_lang=a.label_lang(s, lg)))
+            pages += 1
+            if kind in SEARCHED:
+                docs[lg].append(_search_doc(a, s, path, lg))
+            if lg == LANGS[0]:
+                for suffix, text in alternates(a, s):
+                    w.write(path + suffix, text)
+    return docs, pages, w.count
+
+
+def _render_all(job: _Job, workers: int) -> tuple[dict[str, list[dict[str, str]]], int, int]:
+    """All resource pages, in ``workers`` forked processes when there are many."""
+    global _JOB
+    _JOB = job
+    n = len(job.items)
+    try:
+        if workers < 2 or n < PARALLEL_ABOVE or "fork" not in multiprocessing.get_all_start_methods():
+            return _render(0, n)
+        from concurrent.futures import ProcessPoolExecutor
+
+        # the directories first, so workers never race to create one
+        for d in {str(Path(p).parent) for _, _, p in job.items}:
+            (job.root / d).mkdir(parents=True, exist_ok=True)
+        step = -(-n // (workers * 4))
+        docs: dict[str, list[dict[str, str]]] = {lg: [] for lg in LANGS}
+        pages = files = 0
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            for d, p, f in pool.map(_render, range(0, n, step), range(step, n + step, step)):
+                for lg in LANGS:
+                    docs[lg] += d[lg]
+                pages += p
+                files += f
+        return docs, pages, files
+    finally:
+        _JOB = None
+
+
 def build_site(kg: KnowledgeGraph, directory: str | os.PathLike[str], *, lang: str = "nb",
-               sources: str | os.PathLike[str] | None = None) -> SiteResult:
+               sources: str | os.PathLike[str] | None = None, workers: int | None = None) -> SiteResult:
     """Write the atlas of ``kg`` into ``directory`` (created, or replaced whole when it
-    holds an earlier atlas); ``index.html`` opens in ``lang``."""
+    holds an earlier atlas); ``index.html`` opens in ``lang``. Pages are rendered in
+    ``workers`` processes (default: one per core) when the graph is large."""
     from .atlasref import ontology_body, reports_body, shapes_body, units_body
     from .engine import lookup_graph
+    from .formats import serialize_graph
 
     start = time.perf_counter()
     atlas = read_atlas(iter(lookup_graph(kg)))
     texts, missing = read_sources(sources, atlas)
     result = SiteResult(Path(directory), missing_sources=missing)
     districts = sorted({d for p in atlas.of_kind("plan") for d in atlas.values(p, RUS.district)}, key=str)
+    sections = {lg: _report_sections(kg, lg) for lg in LANGS}
+    items = [(s, k, p) for s, k in atlas.kinds.items()
+             if (p := page_path(s)) is not None and p not in REFERENCE_PAGES]
     with atomic_directory(directory, replace_if=MARKER) as tmp:
+        job = _Job(atlas, texts, districts, {lg: sections[lg][1] for lg in LANGS}, tmp, items)
+        docs, result.pages, result.files = _render_all(job, workers or os.cpu_count() or 1)
         w = _Writer(tmp)
         for lg in LANGS:
-            reports, per_district = _report_sections(kg, lg)
-            docs = []
-            for s, kind in atlas.kinds.items():
-                path = page_path(s)
-                if path is None or path in REFERENCE_PAGES:
-                    continue
-                pg = Page(atlas, lg, path, texts, {"districts": districts})
-                if kind == "plan":
-                    counts = "".join(per_district.get(atlas.label(d, lg), "") for d in atlas.values(s, RUS.district))
-                    body = plan_body(pg, s, counts)
-                else:
-                    body = BODIES.get(kind, resource_body)(pg, s)
-                w.write(f"{path}.{lg}.html", frame(pg, atlas.label(s, lg), body, kind=pg.kind_name(s),
-                                                   title_lang=atlas.label_lang(s, lg)))
-                result.pages += 1
-                if kind in SEARCHED:
-                    docs.append(_search_doc(atlas, s, path, lg))
-                if lg == LANGS[0]:
-                    for suffix, text in alternates(atlas, s):
-                        w.write(path + suffix, text)
             top = Page(atlas, lg, "index")
-            w.write(f"index.{lg}.html", frame(top, T[lg]["site"], _index_body(atlas, top, reports), alternates=False))
+            w.write(f"index.{lg}.html", frame(top, T[lg]["site"], _index_body(atlas, top, sections[lg][0]),
+                                              alternates=False))
             for name, body_of in (("ontology", ontology_body), ("shapes", shapes_body), ("reports", reports_body),
                                   ("units", units_body)):
                 pg = Page(atlas, lg, name)
@@ -200,11 +257,9 @@ def build_site(kg: KnowledgeGraph, directory: str | os.PathLike[str], *, lang: s
                 w.write(f"{name}.{lg}.html", frame(pg, title, body, alternates=name == "ontology"))
             pg = Page(atlas, lg, "search")
             w.write(f"search.{lg}.html", frame(pg, T[lg]["search"], _search_body(pg), alternates=False))
-            data = json.dumps(docs, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
+            data = json.dumps(docs[lg], ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
             w.write(f"assets/search-{lg}.js", f"window.RUSGRAPH_SEARCH={data};\n")
             result.pages += 6
-        from .formats import serialize_graph
-
         w.write("ontology.ttl", serialize_graph(kg.ontology, "turtle"))
         w.write("ontology.jsonld", serialize_graph(kg.ontology, "json-ld"))
         w.write("index.html", (tmp / f"index.{lang}.html").read_text(encoding="utf-8"))
@@ -213,6 +268,6 @@ def build_site(kg: KnowledgeGraph, directory: str | os.PathLike[str], *, lang: s
         for name in ("minisearch.js", "LICENSE.minisearch"):
             w.write(f"vendor/{name}", _asset("vendor", name))
         w.write(MARKER, "Written by `rusgraph site`; the next run replaces this directory whole.\n")
-        result.files = w.count
+        result.files += w.count
     result.seconds = time.perf_counter() - start
     return result

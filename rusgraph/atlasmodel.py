@@ -16,9 +16,27 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
+from rdflib import namespace as _ns
 
-from .namespaces import BASE, RUS
+from . import namespaces as _rus
+from .namespaces import BASE
+
+
+class Terms:
+    """A namespace's terms as plain attributes: rdflib's namespace objects build the URIRef
+    on every attribute access, which the atlas does millions of times."""
+
+    def __init__(self, namespace: Any):
+        self._namespace = namespace
+
+    def __getattr__(self, name: str) -> URIRef:
+        term = URIRef(self._namespace[name])
+        setattr(self, name, term)
+        return term
+
+
+RUS, ORG = Terms(_rus.RUS), Terms(_rus.ORG)
+RDF, RDFS, SKOS, DCTERMS, PROV, OWL = (Terms(n) for n in (_ns.RDF, _ns.RDFS, _ns.SKOS, _ns.DCTERMS, _ns.PROV, _ns.OWL))
 
 # The upward links the reports follow: stated chains use only the first group; any chain both.
 STATED_UP = (RUS.statedContributesTo, RUS.statedImplementsStandard, RUS.elementOf)
@@ -57,6 +75,7 @@ class Atlas:
     # target -> measure -> True (stated chain) / False (curated only)
     served: dict[URIRef, dict[URIRef, bool]] = field(default_factory=lambda: defaultdict(dict))
     reach: dict[URIRef, dict[URIRef, bool]] = field(default_factory=dict)
+    _links: dict[Any, list[Link]] = field(default_factory=dict, repr=False)
 
     # ------------------------------------------------------------------ reading
 
@@ -112,6 +131,9 @@ class Atlas:
     def links(self, s: Any) -> list[Link]:
         """The upward links of ``s``, each with its basis and, where the data gives one, the
         reason from its rus:LinkQualification."""
+        known = self._links.get(s)
+        if known is not None:
+            return known
         quals: dict[Any, tuple[Any, Any, tuple]] = {}
         for q in self.values(s, RUS.qualifiedLink):
             quals[self.value(q, RUS.linkTarget)] = (self.value(q, RUS.linkBasis), self.value(q, RUS.reason),
@@ -122,6 +144,7 @@ class Atlas:
                 for o in self.values(s, p):
                     _, reason, evidence = quals.get(o, (None, None, ()))
                     got.append(Link(o, stated, reason, evidence))
+        self._links[s] = got
         return got
 
     def members(self, target: Any, p: URIRef) -> list[Any]:

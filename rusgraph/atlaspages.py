@@ -14,11 +14,9 @@ from html import escape
 from typing import Any, Callable
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, SKOS
 
-from .atlasmodel import GOAL_KINDS, UP, Atlas
+from .atlasmodel import DCTERMS, GOAL_KINDS, ORG, PROV, RDF, RUS, SKOS, UP, Atlas
 from .atlasrdf import page_path, term_anchor
-from .namespaces import ORG, RUS
 
 T: dict[str, dict[str, str]] = {
     "nb": {
@@ -79,6 +77,8 @@ class Page:
     path: str  # site path without suffix
     sources: dict[str, list[str]] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
+    # shared by the pages of one language: each term's link, each node's chain
+    memo: dict[Any, Any] = field(default_factory=dict)
 
     @property
     def root(self) -> str:
@@ -98,11 +98,20 @@ class Page:
         return None
 
     def link(self, term: Any) -> str:
-        text = escape(self.atlas.label(term, self.lang))
-        lang = self.atlas.label_lang(term, self.lang)
-        attr = f' lang="{lang}"' if lang and lang != self.lang else ""
-        h = self.href(term)
-        return f'<a href="{escape(h)}"{attr}>{text}</a>' if h else f"<span{attr}>{text}</span>"
+        known = self.memo.get(term)
+        if known is None:
+            text = escape(self.atlas.label(term, self.lang))
+            lang = self.atlas.label_lang(term, self.lang)
+            attr = f' lang="{lang}"' if lang and lang != self.lang else ""
+            p = page_path(term)
+            if p is not None and self.atlas.kind(term):
+                rel: str | None = f"{p}.{self.lang}.html"
+            else:
+                a = term_anchor(term)
+                rel = f"{a[0]}.{self.lang}.html#{a[1]}" if a else None
+            known = self.memo[term] = (escape(rel) if rel else None, text, attr)
+        rel, text, attr = known
+        return f'<a href="{self.root}{rel}"{attr}>{text}</a>' if rel else f"<span{attr}>{text}</span>"
 
     def kind_name(self, term: Any) -> str:
         return KIND_NAMES[self.lang].get(self.atlas.kind(term) or "resource", "")
@@ -189,9 +198,13 @@ def links_table(pg: Page, s: Any) -> str:
 
 
 def chain(pg: Page, s: Any, depth: int = 0, seen: frozenset = frozenset()) -> str:
-    """The upward links as a nested list, each step marked stated or curated."""
+    """The upward links as a nested list, each step marked stated or curated. A node's list
+    is the same on every page at one depth of the tree, so it is made once."""
     if depth > 8:
         return ""
+    key = ("chain", s, pg.root) if depth else None
+    if key in pg.memo:
+        return pg.memo[key]
     items = []
     for ln in pg.atlas.links(s):
         if ln.target in seen:
@@ -199,7 +212,10 @@ def chain(pg: Page, s: Any, depth: int = 0, seen: frozenset = frozenset()) -> st
         sub = chain(pg, ln.target, depth + 1, seen | {s})
         items.append(f"<li>{basis_tag(pg, ln.stated)} {pg.link(ln.target)} "
                      f'<small>({escape(pg.kind_name(ln.target))})</small>{sub}</li>')
-    return f"<ul class=\"chain\">{''.join(items)}</ul>" if items else ""
+    html = f"<ul class=\"chain\">{''.join(items)}</ul>" if items else ""
+    if key:
+        pg.memo[key] = html
+    return html
 
 
 def notes(pg: Page, s: Any) -> str:

@@ -14,9 +14,9 @@ import re
 from typing import Any, Iterator
 
 from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import RDF, XSD
+from rdflib.namespace import XSD
 
-from .atlasmodel import Atlas
+from .atlasmodel import RDF, Atlas
 from .namespaces import BASE, ONTOLOGY_IRI, PREFIXES
 
 LANGS = ("nb", "en")
@@ -92,7 +92,7 @@ def _n3(term: Any) -> str:
     if isinstance(term, BNode):
         return f"_:{term}"
     if isinstance(term, Literal):
-        text = json.dumps(str(term), ensure_ascii=False)
+        text = '"' + str(term).translate(_ESCAPES) + '"'
         if term.language:
             return f"{text}@{term.language}"
         if term.datatype and term.datatype != XSD.string:
@@ -101,7 +101,15 @@ def _n3(term: Any) -> str:
     return str(term)
 
 
+_ESCAPES = {ord("\\"): "\\\\", ord('"'): '\\"', ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"}
+
+
+_IRI_BAD = re.compile(r'[<>"{}|^`\\\x00-\x20]')
+
+
 def _iri_escape(s: str) -> str:
+    if not _IRI_BAD.search(s):
+        return s
     return "".join(c if c not in '<>"{}|^`\\ ' and ord(c) > 0x20 else f"%{ord(c):02X}" for c in s)
 
 
@@ -143,7 +151,8 @@ def jsonld(triples: list[tuple[Any, Any, Any]]) -> str:
             node.setdefault("@type", []).append(str(o))
         else:
             node.setdefault(str(p), []).append(_json_value(o))
-    return json.dumps({"@graph": list(nodes.values())}, ensure_ascii=False, indent=1) + "\n"
+    # one node object a line: readable, and compact enough for json's C encoder
+    return "{\"@graph\": [\n" + ",\n".join(json.dumps(n, ensure_ascii=False) for n in nodes.values()) + "\n]}\n"
 
 
 def alternates(atlas: Atlas, s: URIRef) -> Iterator[tuple[str, str]]:

@@ -106,8 +106,12 @@ def _search_doc(atlas: Atlas, s: Any, path: str, lang: str) -> dict[str, str]:
             "k": KIND_NAMES[lang][kind], "d": districts, "n": str(atlas.value(s, SKOS.notation) or "")}
 
 
-SEARCHED = ("measure", "district-goal", "plan", "main-goal", "strategy", "city-goal", "standard", "element",
+SEARCHED = ("measure", "district-goal", "plan", "main-goal", "strategy", "district-strategy", "city-goal", "standard", "element",
             "national-goal", "focus-area", "national-plan", "unit", "district", "theme")
+
+
+LIST_HEADINGS = {"nb": ("Bydelsplaner", "Byens plan", "Oslostandarder", "Nasjonale planer"),
+                 "en": ("District plans", "The city plan", "Oslo standards", "National plans")}
 
 
 def _index_body(atlas: Atlas, pg: Page, reports: str) -> str:
@@ -118,13 +122,11 @@ def _index_body(atlas: Atlas, pg: Page, reports: str) -> str:
         n = len(atlas.of_kind(kind))
         counts.append(f"<li><strong>{n}</strong> {escape(KIND_NAMES[pg.lang][kind])}</li>")
     lists = []
-    for heading, kinds in ((KIND_NAMES[pg.lang]["plan"], ("plan",)),
-                           (KIND_NAMES[pg.lang]["city-plan"], ("main-goal", "strategy")),
-                           (KIND_NAMES[pg.lang]["standard"], ("standard",)),
-                           (KIND_NAMES[pg.lang]["national-plan"], ("national-plan",))):
+    for heading, kinds in zip(LIST_HEADINGS[pg.lang], (("plan", "district-strategy"), ("main-goal", "strategy"),
+                                                         ("standard",), ("national-plan",))):
         items = "".join(f"<li>{pg.link(s)} <small>({escape(pg.kind_name(s))})</small></li>"
                         for s in atlas.of_kind(*kinds))
-        lists.append(f'<section class="list"><h2>{escape(heading[0].upper() + heading[1:])}</h2><ul>{items}</ul></section>')
+        lists.append(f'<section class="list"><h2>{escape(heading)}</h2><ul>{items}</ul></section>')
     return (f'<ul class="counts" id="holds">{"".join(counts)}</ul><div class="lists">{"".join(lists)}</div>{reports}'
             f'<h2>{t["reference"]}</h2><ul><li><a href="ontology.{pg.lang}.html">{t["ontology"]}</a></li>'
             f'<li><a href="shapes.{pg.lang}.html">{t["shapes"]}</a></li>'

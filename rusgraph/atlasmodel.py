@@ -46,13 +46,13 @@ UP = STATED_UP + CURATED_UP
 # Page kinds by rdf:type, most specific first; anything else under BASE gets a plain page.
 KINDS: tuple[tuple[str, URIRef], ...] = (
     ("measure", RUS.Measure), ("district-goal", RUS.DistrictGoal), ("plan", RUS.DistrictPlan),
-    ("main-goal", RUS.MainGoal), ("strategy", RUS.Strategy), ("city-goal", RUS.CityGoal),
+    ("main-goal", RUS.MainGoal), ("district-strategy", RUS.DistrictStrategy), ("strategy", RUS.Strategy), ("city-goal", RUS.CityGoal),
     ("standard", RUS.Standard), ("element", RUS.StandardElement), ("national-goal", RUS.NationalGoal),
     ("focus-area", RUS.FocusArea), ("national-plan", RUS.NationalPlan), ("national-plan", RUS.NationalStrategy),
     ("national-plan", RUS.Guideline), ("national-plan", RUS.ReformProposal), ("national-plan", RUS.Programme),
     ("city-plan", RUS.CityPlan), ("district", RUS.District), ("unit", RUS.Unit), ("theme", RUS.Theme),
 )
-GOAL_KINDS = ("main-goal", "strategy", "city-goal", "standard", "element", "national-goal", "focus-area")
+GOAL_KINDS = ("main-goal", "strategy", "district-strategy", "city-goal", "standard", "element", "national-goal", "focus-area")
 NO_PAGE = (RUS.LinkQualification,)
 
 

@@ -56,12 +56,12 @@ T: dict[str, dict[str, str]] = {
 }
 KIND_NAMES = {
     "nb": {"measure": "tiltak", "district-goal": "mål i bydelsplan", "plan": "bydelsplan", "main-goal": "hovedmål",
-           "strategy": "strategi", "city-goal": "mål i byens plan", "standard": "Oslostandard",
+           "strategy": "strategi", "district-strategy": "bydelens egen strategi", "city-goal": "mål i byens plan", "standard": "Oslostandard",
            "element": "element i Oslostandard", "national-goal": "nasjonalt mål", "focus-area": "innsatsområde",
            "national-plan": "nasjonal plan", "city-plan": "byens plan", "district": "bydel", "unit": "enhet",
            "theme": "tema", "resource": "ressurs"},
     "en": {"measure": "measure", "district-goal": "district goal", "plan": "district plan", "main-goal": "main goal",
-           "strategy": "strategy", "city-goal": "city-plan goal", "standard": "Oslo standard",
+           "strategy": "strategy", "district-strategy": "the district's own strategy", "city-goal": "city-plan goal", "standard": "Oslo standard",
            "element": "standard element", "national-goal": "national goal", "focus-area": "focus area",
            "national-plan": "national plan", "city-plan": "city plan", "district": "district", "unit": "unit",
            "theme": "theme", "resource": "resource"},
@@ -334,9 +334,8 @@ def goal_body(pg: Page, g: URIRef) -> str:
     a = pg.atlas
     desc = a.text(g, SKOS.definition, pg.lang) or a.text(g, DCTERMS.description, pg.lang)
     fields = [("kode" if pg.lang == "nb" else "code", escape(str(a.value(g, SKOS.notation) or ""))),
-              ("i" if pg.lang == "nb" else "in", ", ".join(pg.link(x) for x in
-                                                           a.values(g, SKOS.inScheme) + a.values(g, DCTERMS.isPartOf)
-                                                           + a.values(g, RUS.inPlan)))]
+              ("i" if pg.lang == "nb" else "in", ", ".join(pg.link(x) for x in dict.fromkeys(
+                  a.values(g, SKOS.inScheme) + a.values(g, DCTERMS.isPartOf) + a.values(g, RUS.inPlan))))]
     parts = [f"<p>{pg.show(desc)}</p>" if desc else "", _rows(pg, fields), links_table(pg, g),
              below_block(pg, g)]
     if a.kind(g) == "district-goal":

@@ -7,7 +7,12 @@ with no serious violations)."""
 from __future__ import annotations
 
 import html
+import os
 import re
+import shutil
+import signal
+import subprocess
+import time
 import unicodedata
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -30,7 +35,7 @@ STOVNER_3 = "plan/030111/rusplan-2021-2024/measure/3"
 # corrected Norwegian, so its pages are compared letter-skeleton to letter-skeleton.
 OCR_SEED = "002_6ad37c448da5c80c.txt"
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
-CHROMIUM = Path(__import__("os").environ.get("RUSGRAPH_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM = Path(os.environ.get("RUSGRAPH_CHROMIUM", "/usr/bin/chromium"))
 
 needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason=f"the source texts are not at {SEEDS}")
 needs_chromium = pytest.mark.skipif(not CHROMIUM.is_file(), reason=f"headless Chromium not found at {CHROMIUM} "
@@ -329,3 +334,91 @@ def test_pages_have_no_serious_accessibility_violation(site, browser, atlas):
             found[p] = bad
     assert found == {}
     assert _left_file(b) == []
+
+
+# ---------------------------------------------------------- content negotiation (nginx)
+
+
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+
+
+def _doc_nginx_config() -> str:
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "site.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```nginx\n(.*?)```", doc, re.S)
+    assert len(blocks) == 1, "docs/site.md should show one nginx configuration"
+    return blocks[0]
+
+
+@pytest.fixture(scope="module")
+def nginx(site, tmp_path_factory):
+    """The docs' nginx configuration, serving the site on 127.0.0.1 (a free port); stopped by
+    its master's process id."""
+    if not Path(NGINX).is_file():
+        pytest.skip("nginx is not installed (Debian package nginx-light; .ci/run installs it)")
+    import socket
+
+    work = tmp_path_factory.mktemp("nginx")
+    (work / "www").mkdir()
+    (work / "www" / "rusgraph").symlink_to(site, target_is_directory=True)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    served = _doc_nginx_config().replace("root /srv/www;", f"root {work / 'www'};")
+    served = served.replace("# ...", f"listen 127.0.0.1:{port};")
+    user = "user root;\n" if os.geteuid() == 0 else ""  # workers must read the test's private tmp dir
+    conf = work / "nginx.conf"
+    conf.write_text(f"{user}worker_processes 1;\npid {work}/nginx.pid;\nerror_log {work}/error.log;\n"
+                    f"events {{ worker_connections 64; }}\nhttp {{\naccess_log off;\n"
+                    + "".join(f"{k}_temp_path {work}/{k};\n" for k in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+                    + f"{served}\n}}\n", encoding="utf-8")
+    proc = subprocess.Popen([NGINX, "-p", str(work), "-c", str(conf), "-g", "daemon off;"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    base = f"http://127.0.0.1:{port}/rusgraph/"
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    err = proc.stderr.read().decode() if proc.stderr else ""
+                    pytest.fail(f"nginx did not start: {err[-1500:]}")
+                time.sleep(0.1)
+        yield base
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=10)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+def _get(url: str, **headers: str) -> tuple[int, dict[str, str], str]:
+    import urllib.request
+
+    req = urllib.request.Request(url, headers=headers)
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback only, never a proxy
+    with opener.open(req, timeout=20) as r:
+        return r.status, {k.lower(): v for k, v in r.headers.items()}, r.read().decode("utf-8")
+
+
+@pytest.mark.slow
+def test_the_docs_nginx_configuration_negotiates_each_iri(nginx, site):
+    iri_path = nginx + STOVNER_3
+    status, head, body = _get(iri_path, Accept="text/turtle")
+    assert status == 200 and head["content-type"].startswith("text/turtle")
+    assert (URIRef("https://w3id.org/rusgraph/" + STOVNER_3), RUS.sourceLineStart, None) in Graph().parse(
+        data=body, format="turtle")
+    status, head, body = _get(iri_path, Accept="application/ld+json")
+    assert head["content-type"].startswith("application/ld+json") and len(Graph().parse(data=body, format="json-ld")) > 10
+    _, head, body = _get(iri_path, Accept="text/html,application/xhtml+xml", **{"Accept-Language": "en-GB,en;q=0.8"})
+    assert head["content-type"].startswith("text/html") and '<html lang="en">' in body
+    assert "Accept" in head.get("vary", "")
+    _, _, body = _get(iri_path, Accept="text/html")
+    assert '<html lang="nb">' in body
+    _, _, body = _get(nginx + "ontology", Accept="text/html")
+    assert 'id="Measure"' in body
+    _, _, body = _get(nginx, Accept="text/html")
+    assert body == read(site / "index.html")

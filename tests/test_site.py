@@ -117,17 +117,15 @@ def test_alternates_hold_the_resources_triples(site, atlas, bundled_kg):
 _REF = re.compile(r'\s(?:href|src)="([^"]*)"')
 
 
-def test_no_broken_internal_link(site):
+def check_links(site: Path) -> int:
     """Every href and src on every page points at a file of the site, and every #fragment at
-    an id on that page; nothing points off the site."""
+    an id on that page; nothing points off the site. Returns the number of links checked."""
     import posixpath
 
     files = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
     ids: dict[str, set[str]] = {}
-    pages = sorted(f for f in files if f.endswith(".html"))
-    assert len(pages) > 900
     checked = 0
-    for page in pages:
+    for page in sorted(f for f in files if f.endswith(".html")):
         text = (site / page).read_text(encoding="utf-8")
         for ref in _REF.findall(text):
             ref = html.unescape(ref)
@@ -141,7 +139,12 @@ def test_no_broken_internal_link(site):
                     ids[target] = set(re.findall(r'\sid="([^"]+)"', read(site / target)))
                 assert parts.fragment in ids[target], f"{page}: no #{parts.fragment} in {ref}"
             checked += 1
-    assert checked > 10_000
+    return checked
+
+
+def test_no_broken_internal_link(site):
+    assert len(list(site.rglob("*.html"))) > 900
+    assert check_links(site) > 10_000
 
 
 # ------------------------------------------------------------------------ source lines
@@ -323,16 +326,70 @@ def test_pages_have_no_serious_accessibility_violation(site, browser, atlas):
              "ontology.nb.html", "shapes.en.html", "reports.nb.html", "units.nb.html"]
     for kind in ("plan", "city-goal", "strategy", "national-goal", "element", "unit", "district-goal"):
         pages.append(f"{page_path(atlas.of_kind(kind)[0])}.nb.html")
+    assert axe_findings(b, site, pages) == {}
+    assert _left_file(b) == []
+
+
+def axe_findings(b, site: Path, pages: list[str]) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
+    """axe-core's serious and critical violations on each page, by page."""
     found = {}
     for p in pages:
-        b.open((site / p.split("?")[0]).as_uri() + ("?" + p.split("?")[1] if "?" in p else ""))
+        path, _, query = p.partition("?")
+        b.open((site / path).as_uri() + (f"?{query}" if query else ""))
         b.add_script(str(AXE))
         bad = b.eval("axe.run(document, {resultTypes: ['violations']}).then(r => r.violations"
                      ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
                      ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', ')))")
         if bad:
             found[p] = bad
-    assert found == {}
+    return found
+
+
+# ------------------------------------------------------------- a new district's plan
+
+ALNA_PLAN = "plan/030112/rusplan-for-bydel-alna-2024-2027"
+
+
+@pytest.fixture(scope="module")
+def alna_site(tmp_path_factory) -> Path:
+    """A filled Alna spreadsheet (as tests/test_spreadsheet.py fills the template), imported,
+    and its site beside the bundled upper levels."""
+    from click.testing import CliRunner
+
+    from .test_spreadsheet import ALNA, ALNA_ROWS, _fill
+
+    runner, work = CliRunner(), tmp_path_factory.mktemp("alna")
+    sheet = _fill(runner, work / "alna.xlsx", ALNA, ALNA_ROWS)
+    assert runner.invoke(main, ["import", str(sheet), "-o", str(work / "alna.ttl")]).exit_code == 0
+    r = runner.invoke(main, ["site", "-d", str(work / "site"), str(work / "alna.ttl")])
+    assert r.exit_code == 0, r.output
+    return work / "site"
+
+
+def test_a_new_plan_gets_its_site(alna_site):
+    assert check_links(alna_site) > 1000
+    plan = read(alna_site / f"{ALNA_PLAN}.nb.html")
+    assert "Rusplan for Bydel Alna 2024-2027" in plan
+    measures = sorted((alna_site / ALNA_PLAN / "measure").glob("*.nb.html"))
+    assert len(measures) == 3
+    first = read(alna_site / ALNA_PLAN / "measure" / "1.nb.html")
+    assert "Tilby HAP til ungdom med ruskontrakt" in first and "s1-16.nb.html" in first
+    goal = read(alna_site / "plan/0301/strategisk-plan-rusfeltet-2018/s1-16.nb.html")
+    assert f"{ALNA_PLAN}/measure/1.nb.html" in goal
+
+
+@pytest.mark.slow
+@needs_chromium
+def test_a_new_plans_site_in_the_browser(alna_site, browser):
+    b = browser
+    b.open((alna_site / "index.html").as_uri())
+    b.act(f"document.querySelector('a[href$=\"{ALNA_PLAN}.nb.html\"]').click()")
+    b.act("document.querySelector('a[href$=\"measure/1.nb.html\"]').click()")
+    assert b.eval("document.querySelector('blockquote.wording').textContent") == "Tilby HAP til ungdom med ruskontrakt"
+    b.act("document.querySelector('ul.chain a[href*=\"strategisk-plan-rusfeltet-2018/s1-16\"]').click()")
+    assert b.eval("document.querySelectorAll('section.served li').length") >= 1
+    assert axe_findings(b, alna_site, ["index.nb.html", f"{ALNA_PLAN}.nb.html", f"{ALNA_PLAN}/measure/1.en.html",
+                                       "search.nb.html?q=HAP"]) == {}
     assert _left_file(b) == []
 
 

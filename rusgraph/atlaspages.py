@@ -35,7 +35,7 @@ T: dict[str, dict[str, str]] = {
         "alternates": "Maskinlesbart", "notes": "Merknader", "notesEn": "Merknadene er skrevet på engelsk",
         "en": "på den engelske siden", "index": "Forsiden", "reference": "Referanse",
         "ontology": "Ontologien", "shapes": "Reglene (SHACL)", "reports": "Rapportene", "district": "bydel",
-        "stdsThemes": "Standarder og tema", "section": "Står under",
+        "stdsThemes": "Standarder og tema", "section": "Står under", "reaches": "Når opp til",
     },
     "en": {
         "site": "Ruskart: Oslo's drug-policy plans", "search": "Search", "searchHint": "measure, goal, standard, unit",
@@ -52,6 +52,7 @@ T: dict[str, dict[str, str]] = {
         "alternates": "Machine-readable", "notes": "Notes", "notesEn": "", "en": "",
         "index": "Home", "reference": "Reference", "ontology": "The ontology", "shapes": "The rules (SHACL)",
         "reports": "The reports", "district": "district", "stdsThemes": "Standards and themes", "section": "Stands under",
+        "reaches": "Reaches",
     },
 }
 KIND_NAMES = {
@@ -218,6 +219,22 @@ def chain(pg: Page, s: Any, depth: int = 0, seen: frozenset = frozenset()) -> st
     return html
 
 
+REACHED = ("strategy", "district-strategy", "main-goal", "national-goal", "focus-area", "standard")
+
+
+def reaches(pg: Page, m: Any) -> str:
+    """What the measure reaches at the upper levels, each with the basis of its best chain:
+    stated when some chain of stated links alone reaches it, else curated (as the reports count)."""
+    got = [(t, st) for t, st in pg.atlas.reach.get(m, {}).items() if pg.atlas.kind(t) in REACHED]
+    if not got:
+        return ""
+    got.sort(key=lambda ts: (REACHED.index(pg.atlas.kind(ts[0]) or ""), pg.atlas.sort_key(ts[0])))
+    rows = "".join(f"<tr><td>{pg.link(t)}</td><td>{escape(pg.kind_name(t))}</td><td>{basis_tag(pg, st)}</td></tr>"
+                   for t, st in got)
+    return (f'<h2>{pg.t["reaches"]}</h2><table class="reaches"><thead><tr><th>{pg.t["target"]}</th>'
+            f'<th>{pg.t["kind"]}</th><th>{pg.t["basis"]}</th></tr></thead><tbody>{rows}</tbody></table>')
+
+
 def notes(pg: Page, s: Any) -> str:
     vals = pg.atlas.values(s, SKOS.editorialNote)
     if not vals:
@@ -285,11 +302,13 @@ def measure_body(pg: Page, m: URIRef) -> str:
         ("status", escape(str(a.value(m, RUS.statusText) or ""))),
         ("risiko" if pg.lang == "nb" else "risk", escape(str(a.value(m, RUS.riskText) or ""))),
         ("tema" if pg.lang == "nb" else "themes", ", ".join(pg.link(x) for x in a.values(m, DCTERMS.subject))),
+        ("aktiviteter" if pg.lang == "nb" else "activities",
+         "<br>".join(f'<span lang="nb">{escape(str(x))}</span>' for x in a.values(m, RUS.activity))),
     ]
     parts = [f'<h2>{t["wording"]}</h2><blockquote class="wording" lang="nb">{escape(str(text))}</blockquote>']
     if desc:
         parts.append(f'<h2>{t["description"]}</h2><p lang="nb">{escape(str(desc))}</p>')
-    parts += [_rows(pg, fields), links_table(pg, m), f'<h2>{t["chain"]}</h2>{chain(pg, m)}',
+    parts += [_rows(pg, fields), links_table(pg, m), f'<h2>{t["chain"]}</h2>{chain(pg, m)}', reaches(pg, m),
               source_block(pg, m, str(text)), notes(pg, m), all_properties(pg, m)]
     return "".join(parts)
 

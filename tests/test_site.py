@@ -308,6 +308,9 @@ def test_search_in_both_languages_and_the_language_switch(site, browser):
     assert f"{STOVNER_3}.nb.html" in hrefs
     b.act("document.getElementById('lang-switch').click()")  # the same search, in English
     assert b.eval("document.documentElement.lang") == "en"
+    assert b.eval("document.getElementById('q').value") == "hasjavvenning"
+    hrefs = b.eval("[...document.querySelectorAll('#results a')].map(a => a.getAttribute('href'))")
+    assert f"{STOVNER_3}.en.html" in hrefs
     b.open((site / "search.en.html").as_uri() + "?q=overdose+prevention")
     titles = b.eval("[...document.querySelectorAll('#results a')].map(a => a.textContent)")
     assert "Oslo standard for overdose prevention" in titles

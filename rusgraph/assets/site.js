@@ -22,6 +22,8 @@
   var list = document.getElementById("results");
   function say(text) { status.textContent = text.replace("{q}", q); }
   if (!q) { say(words.empty); return; }
+  var other = document.getElementById("lang-switch");  // the same search in the other language
+  if (other) { other.setAttribute("href", other.getAttribute("href") + "?q=" + encodeURIComponent(q)); }
   var hits = index.search(q);
   if (!hits.length) { hits = index.search(q, { combineWith: "OR" }); }
   list.setAttribute("data-count", String(hits.length));

@@ -20,7 +20,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from .atlasmodel import DCTERMS, RDF, RUS, SKOS, Atlas, read_atlas
+from .atlasmodel import DCTERMS, RUS, SKOS, Atlas, read_atlas
 from .atlaspages import BODIES, KIND_NAMES, T, Page, frame, plan_body, resource_body
 from .atlasrdf import LANGS, alternates, page_path
 from .atomic import atomic_directory
@@ -54,9 +54,7 @@ def read_sources(directory: str | os.PathLike[str] | None, atlas: Atlas) -> tupl
     if not root.is_dir():
         raise NotADirectoryError(f"--sources {root}: not a directory")
     got, missing = {}, []
-    for doc in atlas.of_kind("resource"):
-        if RUS.SourceDocument not in atlas.values(doc, RDF.type):
-            continue
+    for doc in atlas.of_kind("source"):
         name = str(atlas.value(doc, DCTERMS.identifier) or "")
         if not name or "/" in name or name.startswith("."):
             continue

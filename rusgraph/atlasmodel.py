@@ -50,7 +50,7 @@ KINDS: tuple[tuple[str, URIRef], ...] = (
     ("standard", RUS.Standard), ("element", RUS.StandardElement), ("national-goal", RUS.NationalGoal),
     ("focus-area", RUS.FocusArea), ("national-plan", RUS.NationalPlan), ("national-plan", RUS.NationalStrategy),
     ("national-plan", RUS.Guideline), ("national-plan", RUS.ReformProposal), ("national-plan", RUS.Programme),
-    ("city-plan", RUS.CityPlan), ("district", RUS.District), ("unit", RUS.Unit), ("theme", RUS.Theme),
+    ("city-plan", RUS.CityPlan), ("source", RUS.SourceDocument), ("district", RUS.District), ("unit", RUS.Unit), ("theme", RUS.Theme),
 )
 GOAL_KINDS = ("main-goal", "strategy", "district-strategy", "city-goal", "standard", "element", "national-goal", "focus-area")
 NO_PAGE = (RUS.LinkQualification,)

@@ -36,6 +36,7 @@ T: dict[str, dict[str, str]] = {
         "en": "på den engelske siden", "index": "Forsiden", "reference": "Referanse",
         "ontology": "Ontologien", "shapes": "Reglene (SHACL)", "reports": "Rapportene", "district": "bydel",
         "stdsThemes": "Standarder og tema", "section": "Står under", "reaches": "Når opp til",
+        "whole": "i hele teksten", "text": "Teksten slik den ble hentet ut",
     },
     "en": {
         "site": "Ruskart: Oslo's drug-policy plans", "search": "Search", "searchHint": "measure, goal, standard, unit",
@@ -52,7 +53,7 @@ T: dict[str, dict[str, str]] = {
         "alternates": "Machine-readable", "notes": "Notes", "notesEn": "", "en": "",
         "index": "Home", "reference": "Reference", "ontology": "The ontology", "shapes": "The rules (SHACL)",
         "reports": "The reports", "district": "district", "stdsThemes": "Standards and themes", "section": "Stands under",
-        "reaches": "Reaches",
+        "reaches": "Reaches", "whole": "in the whole text", "text": "The text as extracted",
     },
 }
 KIND_NAMES = {
@@ -60,12 +61,12 @@ KIND_NAMES = {
            "strategy": "strategi", "district-strategy": "bydelens egen strategi", "city-goal": "mål i byens plan", "standard": "Oslostandard",
            "element": "element i Oslostandard", "national-goal": "nasjonalt mål", "focus-area": "innsatsområde",
            "national-plan": "nasjonal plan", "city-plan": "byens plan", "district": "bydel", "unit": "enhet",
-           "theme": "tema", "resource": "ressurs"},
+           "theme": "tema", "source": "kildetekst", "resource": "ressurs"},
     "en": {"measure": "measure", "district-goal": "district goal", "plan": "district plan", "main-goal": "main goal",
            "strategy": "strategy", "district-strategy": "the district's own strategy", "city-goal": "city-plan goal", "standard": "Oslo standard",
            "element": "standard element", "national-goal": "national goal", "focus-area": "focus area",
            "national-plan": "national plan", "city-plan": "city plan", "district": "district", "unit": "unit",
-           "theme": "theme", "resource": "resource"},
+           "theme": "theme", "source": "source text", "resource": "resource"},
 }
 
 
@@ -274,6 +275,9 @@ def source_block(pg: Page, s: Any, wording: str) -> str:
         return head + f'<p class="nosource">{t["noSources"]}</p>'
     quoted = "".join(f'<span class="ln" data-line="{n}">{n}</span>{escape(lines[n - 1])}\n'
                      for n in range(first, min(last, len(lines)) + 1))
+    whole = pg.href(doc)
+    if whole:
+        head = head.replace("</p>", f' (<a href="{escape(whole)}#L{first}">{t["whole"]}</a>)</p>', 1)
     return (head + f'<div class="quote"><figure><figcaption>{t["sourceLines"]}</figcaption>'
             f'<pre id="source-lines" lang="nb" data-file="{escape(name)}" data-first="{first}" data-last="{last}">'
             f'{quoted}</pre></figure><figure><figcaption>{t["reading"]}</figcaption>'
@@ -400,6 +404,17 @@ def unit_body(pg: Page, u: URIRef) -> str:
     return "".join(parts)
 
 
+def source_body(pg: Page, doc: URIRef) -> str:
+    """A source text whole, each line with its number as an anchor (#L908), when given."""
+    name = str(pg.atlas.value(doc, DCTERMS.identifier) or "")
+    lines = pg.sources.get(name)
+    if lines is None:
+        return f'<p class="nosource">{pg.t["noSources"]}</p>' + resource_body(pg, doc)
+    text = "".join(f'<span class="ln" id="L{n}">{n}</span>{escape(line)}\n' for n, line in enumerate(lines, 1))
+    return (f'<p class="where">{pg.t["file"]} <code>{escape(name)}</code>, {len(lines)} {pg.t["lines"]}</p>'
+            f'<h2>{pg.t["text"]}</h2><pre class="source" lang="nb">{text}</pre>' + resource_body(pg, doc))
+
+
 def resource_body(pg: Page, s: URIRef) -> str:
     a = pg.atlas
     incoming = sorted({x for p, xs in a.inc.get(s, {}).items() if p != RDF.type for x in xs if a.kind(x)},
@@ -411,6 +426,6 @@ def resource_body(pg: Page, s: URIRef) -> str:
 
 
 BODIES: dict[str, Callable[[Page, URIRef], str]] = {
-    "measure": measure_body, "unit": unit_body, "district": unit_body,
+    "measure": measure_body, "unit": unit_body, "district": unit_body, "source": source_body,
     **{k: goal_body for k in (*GOAL_KINDS, "district-goal")},
 }

@@ -287,9 +287,14 @@ def test_navigate_index_district_measure_source_national_goal(site, browser):
     assert b.eval("document.querySelector('h1').textContent").startswith("Bydel Stovner")
     b.act("document.querySelector('a[href$=\"measure/3.nb.html\"]').click()")
     assert "hasjavvenningsprogram (CPU)" in b.eval("document.querySelector('blockquote.wording').textContent")
+    measure = b.eval("location.href")
     if SEEDS.is_dir():
         quoted = b.eval("document.getElementById('source-lines').innerText")
         assert "908" in quoted and "hasjavvenningsprogram" in quoted
+        b.act("document.querySelector('p.where a').click()")  # the lines in the whole text
+        assert b.eval("location.hash") == "#L908"
+        assert "hasjavvenningsprogram" in b.eval("document.getElementById('L908').nextSibling.textContent")
+        b.open(measure)
     assert b.eval("document.querySelector('ul.chain .basis.curated') !== null")
     b.act("document.querySelector('ul.chain a[href*=\"/plan/no/\"]').click()")
     assert b.eval("document.querySelector('p.kind').textContent") == "nasjonalt mål"

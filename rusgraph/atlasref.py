@@ -112,10 +112,14 @@ def ontology_body(pg: Page, kg: Any) -> tuple[str, str]:
 
 
 def _failing_examples() -> dict[str, Path]:
+    """Each shape's first failing fixture: tests/data/shapes/ in a checkout, the copy the
+    wheel ships (rusgraph/_resources/shape-examples) when installed."""
+    from importlib.resources import files
+
     from .resources import checkout_root
 
     root = checkout_root()
-    folder = root / "tests" / "data" / "shapes" if root else None
+    folder = root / "tests" / "data" / "shapes" if root else Path(str(files("rusgraph") / "_resources" / "shape-examples"))
     out: dict[str, Path] = {}
     if folder and folder.is_dir():
         for p in sorted(folder.glob("*--*.ttl")):

@@ -35,7 +35,7 @@ T: dict[str, dict[str, str]] = {
         "alternates": "Maskinlesbart", "notes": "Merknader", "notesEn": "Merknadene er skrevet på engelsk",
         "en": "på den engelske siden", "index": "Forsiden", "reference": "Referanse",
         "ontology": "Ontologien", "shapes": "Reglene (SHACL)", "reports": "Rapportene", "district": "bydel",
-        "stdsThemes": "Standarder og tema", "section": "Står under", "reaches": "Når opp til",
+        "stdsThemes": "Standarder og tema", "section": "Står under", "reaches": "Når opp til", "upper": "øvre nivå",
         "whole": "i hele teksten", "text": "Teksten slik den ble hentet ut",
     },
     "en": {
@@ -53,7 +53,7 @@ T: dict[str, dict[str, str]] = {
         "alternates": "Machine-readable", "notes": "Notes", "notesEn": "", "en": "",
         "index": "Home", "reference": "Reference", "ontology": "The ontology", "shapes": "The rules (SHACL)",
         "reports": "The reports", "district": "district", "stdsThemes": "Standards and themes", "section": "Stands under",
-        "reaches": "Reaches", "whole": "in the whole text", "text": "The text as extracted",
+        "reaches": "Reaches", "upper": "upper level", "whole": "in the whole text", "text": "The text as extracted",
     },
 }
 KIND_NAMES = {
@@ -232,7 +232,7 @@ def reaches(pg: Page, m: Any) -> str:
     got.sort(key=lambda ts: (REACHED.index(pg.atlas.kind(ts[0]) or ""), pg.atlas.sort_key(ts[0])))
     rows = "".join(f"<tr><td>{pg.link(t)}</td><td>{escape(pg.kind_name(t))}</td><td>{basis_tag(pg, st)}</td></tr>"
                    for t, st in got)
-    return (f'<h2>{pg.t["reaches"]}</h2><table class="reaches"><thead><tr><th>{pg.t["target"]}</th>'
+    return (f'<h2>{pg.t["reaches"]}</h2><table class="reaches"><thead><tr><th>{pg.t["upper"]}</th>'
             f'<th>{pg.t["kind"]}</th><th>{pg.t["basis"]}</th></tr></thead><tbody>{rows}</tbody></table>')
 
 

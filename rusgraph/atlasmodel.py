@@ -180,7 +180,9 @@ def read_atlas(triples: Iterable[tuple[Any, Any, Any]]) -> Atlas:
     """Read every triple once; then classify the IRIs and walk each measure's chains."""
     atlas = Atlas()
     out, inc, labels = atlas.out, atlas.inc, atlas.labels
+    same: dict[Any, Any] = {}  # one object per term: the store hands out a new one per triple
     for s, p, o in triples:
+        s, p, o = same.setdefault(s, s), same.setdefault(p, p), same.setdefault(o, o)
         out[s][p].append(o)
         if not isinstance(o, Literal):
             inc[o][p].append(s)

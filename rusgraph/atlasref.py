@@ -45,9 +45,11 @@ W = {
 }
 
 
-def _text(g: Any, s: Any, p: URIRef, lang: str) -> Literal | None:
+def _text(g: Any, s: Any, p: URIRef, lang: str, *, fallback: bool = False) -> Literal | None:
+    """The value in ``lang`` (or untagged); with ``fallback``, else the English one (which an
+    nb page then only links to)."""
     vals = [o for o in g.objects(s, p) if isinstance(o, Literal)]
-    for want in (lang, None):
+    for want in (lang, None, *(("en",) if fallback else ())):
         for v in vals:
             if v.language == want:
                 return v
@@ -93,7 +95,7 @@ def ontology_body(pg: Page, kg: Any) -> tuple[str, str]:
             labels = " / ".join(f'<span lang="{lab.language}">{escape(str(lab))}</span>'
                                 for lab in sorted(g.objects(term, RDFS.label), key=lambda x: x.language or "")
                                 if isinstance(lab, Literal))
-            definition = _text(g, term, SKOS.definition, pg.lang)
+            definition = _text(g, term, SKOS.definition, pg.lang, fallback=True)
             if OWL.Class in types:
                 ex = [x for x in a.inc.get(term, {}).get(RDF.type, []) if a.kind(x)][:3]
             else:
@@ -145,14 +147,15 @@ def shapes_body(pg: Page, kg: Any) -> tuple[str, str]:
             why = " ".join(line[1:].strip() for line in text.splitlines()[:2] if line.startswith("#"))
             example = (f'<details><summary><code>{escape(failing[name].name)}</code></summary>'
                        f'<pre lang="en">{escape(text)}</pre></details>' + ("" if pg.lang == "nb" else f"<p>{escape(why)}</p>"))
-        pairs = [(w["message"], escape(str(_text(g, s, SH.message, pg.lang) or ""))),
-                 (w["severity"], f'<span class="sev {escape(_local(sev))}">{escape(SEVERITY[pg.lang].get(sev, str(sev)))}</span>'),
+        pairs = [(w["severity"], f'<span class="sev {escape(_local(sev))}">{escape(SEVERITY[pg.lang].get(sev, str(sev)))}</span>'),
                  (w["target"], ", ".join(pg.link(t) for t in targets if isinstance(t, URIRef))),
                  (w["path"], pg.link(path) if isinstance(path, URIRef) else ""),
-                 (w["checks"], _english_only(pg, _text(g, s, RDFS.comment, pg.lang), name, "commentEn")),
+                 (w["checks"], _english_only(pg, _text(g, s, RDFS.comment, pg.lang, fallback=True), name, "commentEn")),
                  (w["fix"], escape(str(_text(g, s, RUS.fixHint, pg.lang) or ""))),
                  (w["failing"], example)]
-        items.append(f'<section class="term" id="{escape(name)}"><h2><code>{escape(name)}</code></h2>{_dl(pairs)}</section>')
+        message = escape(str(_text(g, s, SH.message, pg.lang) or name))
+        items.append(f'<section class="term" id="{escape(name)}"><h2>{message}</h2><p><code>{escape(name)}</code></p>'
+                     f"{_dl(pairs)}</section>")
     return w["shapes"], f"<p>{w['shapesIntro']}</p>" + "".join(items)
 
 

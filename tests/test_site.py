@@ -73,6 +73,11 @@ def test_site_command_writes_then_replaces_its_own_site_only(runner, tmp_path):
     r = runner.invoke(main, ["site", "-d", str(out)])
     assert r.exit_code == 0 and not (out / "stray.txt").exists()  # replaced whole
     assert '<html lang="nb">' in read(out / "index.html")
+    link = tmp_path / "published"
+    link.symlink_to(out, target_is_directory=True)
+    r = runner.invoke(main, ["site", "-d", str(link), "--lang", "en"])
+    assert r.exit_code == 0 and link.is_symlink()  # written through: the link stays
+    assert '<html lang="en">' in read(out / "index.html")
     foreign = tmp_path / "mine"
     foreign.mkdir()
     (foreign / "notes.txt").write_text("keep", encoding="utf-8")

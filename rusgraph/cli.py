@@ -669,6 +669,45 @@ def export(data, ontology, no_ontology, inference, fmt, with_inferred, without_o
         _emit(run_export(kg, fmt, **opts), None)
 
 
+@main.command()
+@source_options
+@click.option("-d", "--output-dir", "output_dir", required=True, type=click.Path(file_okay=False),
+              help="Directory to write the site into (created, or replaced whole if an earlier site).")
+@click.option("--sources", type=click.Path(exists=True, file_okay=False),
+              help="The plans' extracted texts (e.g. ../shared/seeds): measure pages quote their lines.")
+@click.option("--lang", type=click.Choice(["nb", "en"]), default="nb", show_default=True,
+              help="The language index.html opens in (every page is written in nb and en).")
+@_handle_errors
+def site(data, ontology, no_ontology, inference, output_dir, sources, lang):  # type: ignore[no-untyped-def]
+    """Write the plan atlas: the whole graph as a static, searchable site that works offline.
+
+    One page per district plan, measure, goal, strategy, Oslostandard, national goal and
+    unit, in nb and en, each with its Turtle and JSON-LD beside it; the coverage, standards
+    and goals reports on the index; the ontology, the rules and the reports described. A
+    plan given without upper levels is shown with the bundled ones. Open DIR/index.html in
+    a browser, or put DIR on any static web host (docs/site.md).
+
+    \b
+    Examples:
+      rusgraph site -d site/
+      rusgraph site -d site/ --sources ../shared/seeds --lang en
+      rusgraph site -d alna-site/ alna.ttl
+    """
+    import os
+
+    from .atlas import build_site
+
+    kg = _load(data, ontology, no_ontology, inference, keep_upper=True)
+    try:
+        result = build_site(kg, output_dir, lang=lang, sources=sources)
+    except FileExistsError as exc:
+        raise CliError(f"{exc}. Give a new or empty directory (an earlier site is replaced).") from None
+    for name in result.missing_sources:
+        click.echo(f"warning: {name} is not in {sources}; its pages name the file and lines only", err=True)
+    click.echo(f"wrote {result.pages} pages ({result.files} files) to {output_dir} in {result.seconds:.1f} s; "
+               f"open {os.path.join(output_dir, 'index.html')}", err=True)
+
+
 # ----------------------------------------------------------------- template, import
 
 

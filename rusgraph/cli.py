@@ -61,7 +61,20 @@ def source_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     fn = click.option("--no-ontology", is_flag=True, help="Load no ontology at all.")(fn)
     fn = click.option("--inference", type=click.Choice(["none", "rdfs", "owlrl"]), default="none",
                       show_default=True, help="Infer before running (kept in its own graph).")(fn)
+    fn = click.option("--with-bundled", is_flag=True, expose_value=False, callback=_remember,
+                      help="Put DATA beside the bundled data (the five plans and the levels above them).")(fn)
     return fn
+
+
+def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """Keep an option every loading command shares in ctx.meta, read by _load."""
+    ctx.meta[f"rusgraph.{param.name}"] = value
+    return value
+
+
+def _with_bundled() -> bool:
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx and ctx.meta.get("rusgraph.with_bundled"))
 
 
 def lang_option(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -108,8 +121,8 @@ def _connect(remote: dict[str, Any]):  # type: ignore[no-untyped-def]
 def _target(remote: dict[str, Any] | None, data, ontology, no_ontology, inference):  # type: ignore[no-untyped-def]
     """The Endpoint when --endpoint is given (local-only options refused), else the loaded graph."""
     if remote is None:
-        return _load(data, ontology, no_ontology, inference)
-    if data or ontology or no_ontology or inference != "none":
+        return _load(data, ontology, no_ontology, inference, upper=True)
+    if data or ontology or no_ontology or inference != "none" or _with_bundled():
         raise CliError("--endpoint queries the store: leave out DATA, --ontology and --inference "
                        "(push inferred triples with rusgraph push --with-inferred)")
     return _connect(remote)
@@ -120,8 +133,8 @@ def _fetch(remote, data, ontology, no_ontology, inference, shapes):  # type: ign
     from .inference import infer
     from .remote import load_from_endpoint
 
-    if data:
-        raise CliError("give DATA or --endpoint, not both")
+    if data or _with_bundled():
+        raise CliError("give DATA (or --with-bundled) or --endpoint, not both")
     kg = load_from_endpoint(_connect(remote), ontology=[] if no_ontology else (list(ontology) or None),
                             shapes=list(shapes) if shapes else None)
     _info(f"fetched {len(kg.data)} data triples in {len(kg.parts)} graph(s) from {kg.sources[0]}")
@@ -143,18 +156,27 @@ def _label_graph(target, result, fmt):  # type: ignore[no-untyped-def]
 
 
 def _load(data: tuple[str, ...], ontology: tuple[str, ...], no_ontology: bool, inference: str,
-          *, shapes: tuple[str, ...] | None = None, keep_upper: bool = False):  # type: ignore[no-untyped-def]
-    from .inference import infer
-    from .sources import bundled_data_sources, load
+          *, shapes: tuple[str, ...] | None = None, upper: bool = False):  # type: ignore[no-untyped-def]
+    """The KnowledgeGraph of DATA (plan spreadsheets imported), beside the bundled data with
+    --with-bundled; ``upper``: with the bundled upper levels when DATA has none."""
+    return _load_inputs(data, ontology, no_ontology, inference, shapes=shapes, upper=upper).kg
 
-    if data:
-        items: list[Any] = list(data)
-        if keep_upper:
-            items = [*bundled_data_sources(upper_only=True), *items]
-    else:
-        items = None  # type: ignore[assignment]
+
+def _load_inputs(data, ontology, no_ontology, inference, *, shapes=None, upper=False):  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from .inference import infer
+    from .inputs import UPPER_LEVELS, load_inputs
+
     onto = [] if no_ontology else (list(ontology) or None)
-    kg = load(items, ontology=onto, shapes=list(shapes) if shapes else None)
+    loaded = load_inputs(list(data), ontology=onto, shapes=list(shapes) if shapes else None,
+                         with_bundled=_with_bundled(), upper=upper)
+    if loaded.added == (UPPER_LEVELS,):
+        click.echo("note: DATA has no city plan; evaluated with the bundled upper levels (national goals, "
+                   "city plan, Oslostandards, vocabularies)", err=True)
+    elif loaded.added:
+        click.echo("note: DATA put beside the bundled data (five plans and the levels above them)", err=True)
+    kg = loaded.kg
     if logging.getLogger("rusgraph").isEnabledFor(logging.INFO):  # counting may parse (rdflib path)
         from .engine import data_size
 
@@ -162,7 +184,7 @@ def _load(data: tuple[str, ...], ontology: tuple[str, ...], no_ontology: bool, i
     if inference != "none":
         kg = infer(kg, inference)  # type: ignore[arg-type]
         _info(f"inferred {len(kg.inferred)} triples ({inference})")
-    return kg
+    return replace(loaded, kg=kg)
 
 
 def _info(msg: str) -> None:
@@ -265,12 +287,10 @@ def validate(data, ontology, no_ontology, inference, shapes, fmt, fail_on, distr
     from .findings import findings, known_district, matches_district, render_csv, render_json, render_text, counts_line
     from .validation import validate as run_validate
 
-    sheets: list = []  # plan spreadsheets (.xlsx, .csv) among DATA, imported in memory
+    sheets: tuple = ()  # plan spreadsheets (.xlsx, .csv) among DATA, imported in memory
     if remote is None:
-        from .spreadsheet import split_sources
-
-        items, sheets = split_sources(data)
-        kg = _load(tuple(items), ontology, no_ontology, inference, shapes=shapes, keep_upper=True)
+        loaded = _load_inputs(data, ontology, no_ontology, inference, shapes=shapes, upper=True)
+        kg, sheets = loaded.kg, loaded.sheets
     else:
         kg = _fetch(remote, data, ontology, no_ontology, inference, shapes)
     if district and not known_district(district, kg):
@@ -301,53 +321,88 @@ def validate(data, ontology, no_ontology, inference, shapes, fmt, fail_on, distr
 # ------------------------------------------------------------------------------ report
 
 
-@main.command()
+class _ReportCommand(click.Command):
+    """`report NAME --help` shows that report's help: --help is an ordinary flag here, read
+    after NAME, rather than click's eager option that answers before NAME is known."""
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        return None
+
+
+@main.command(cls=_ReportCommand)
 @click.argument("name", required=False)
 @source_options
 @click.option("--list", "list_", is_flag=True, help="List the canned reports and exit.")
-@click.option("--all", "all_", is_flag=True, help="Write every report into --output-dir.")
+@click.option("--all", "all_", is_flag=True, help="Write every report into --output-dir (the district report "
+              "once per district); every argument is then DATA.")
 @click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE", help="A report parameter.")
 @click.option("--format", "fmt", type=click.Choice(SELECT_FORMATS), default="table", show_default=True)
 @click.option("-d", "--output-dir", type=click.Path(file_okay=False), help="Directory for --all.")
 @lang_option
 @output_option
 @endpoint_options
+@click.option("-h", "--help", "help_", is_flag=True,
+              help="Show this message; after a report NAME, that report's question, columns and parameters.")
+@click.pass_context
 @_handle_errors
-def report(name, data, ontology, no_ontology, inference, list_, all_, params, fmt, output_dir, lang, output, remote):  # type: ignore[no-untyped-def]
+def report(ctx, name, data, ontology, no_ontology, inference, list_, all_, params, fmt, output_dir, lang, output, remote, help_):  # type: ignore[no-untyped-def]
     """Run a canned report by NAME (see --list).
+
+    DATA (Turtle, or plan spreadsheets .xlsx/.csv) replaces the bundled plans and is
+    evaluated with the bundled upper levels when it has none; --with-bundled puts it beside
+    the five bundled plans. A report whose graph has no district plan or no strategies
+    says so and exits 2.
 
     \b
     Examples:
       rusgraph report --list
+      rusgraph report coverage --help
       rusgraph report coverage
-      rusgraph report measures --format csv -o measures.csv
-      rusgraph report district --param district=Grorud --lang en
+      rusgraph report coverage --with-bundled alna.xlsx
+      rusgraph report measures --param district=Grorud --format csv -o measures.csv
+      rusgraph report district --param district=Grorud --format html -o grorud.html
       rusgraph report --all --format html -d reports/
       rusgraph report coverage --endpoint http://localhost:7878/query --format csv
     """
-    from .queries import get_query, list_queries
+    from .queries import check_params, get_query, list_queries
 
+    if help_:
+        if name and not all_:
+            from .reports import report_help
+
+            click.echo(report_help(get_query(name), lang, formats=SELECT_FORMATS), nl=False)
+        else:
+            click.echo(ctx.get_help())
+        return
     if list_:
         for q in list_queries():
             click.echo(f"{q.name:<12} {q.title(lang)}")
         return
     if all_:
+        data = (name, *data) if name else data  # NAME is never taken from DATA under --all
         if not output_dir:
             raise CliError("--all needs --output-dir DIR")
         if remote is not None:
             raise CliError("--all works on local data; run the reports one by one with --endpoint")
-        from .reports import write_all
+        if params or output:
+            raise CliError("--all writes every report into --output-dir: leave out --param and -o")
+        from .reports import check_basis, write_all
 
-        kg = _load(data, ontology, no_ontology, inference)
-        paths = write_all(kg, output_dir, fmt=fmt, lang=lang)
-        for p in paths:
+        kg = _load(data, ontology, no_ontology, inference, upper=True)
+        check_basis(kg)
+        for p in write_all(kg, output_dir, fmt=fmt, lang=lang):
             click.echo(f"wrote {p}", err=True)
         return
     if not name:
         raise CliError("give a report NAME, or --list to see them")
     query = get_query(name)
+    values = _parse_params(params)
+    check_params(query, values)
     kg = _target(remote, data, ontology, no_ontology, inference)
-    _print_select(kg, query, _parse_params(params), fmt, lang, output)
+    from .reports import check_basis
+
+    check_basis(kg, values.get("district") if any(p.name == "district" for p in query.params) else None)
+    _print_select(kg, query, values, fmt, lang, output)
 
 
 def _print_select(kg, query, params, fmt, lang, output):  # type: ignore[no-untyped-def]

@@ -1780,22 +1780,6 @@ def render_placed(placed: Sequence[Placed], fmt: str, lang: str = "nb") -> str:
     return render_placed_text(placed, lang)
 
 
-def split_sources(data: Iterable[str]) -> tuple[list[Any], list[ImportedPlan]]:
-    """DATA arguments with each spreadsheet imported in memory: (sources for load(), the plans)."""
-    items: list[Any] = []
-    plans: list[ImportedPlan] = []
-    vocab = None
-    for item in data:
-        if isinstance(item, (str, Path)) and is_spreadsheet(item):
-            vocab = vocab or load_vocab()
-            plan = import_plan(item, vocab=vocab)
-            plans.append(plan)
-            items.append(plan.graph)
-        else:
-            items.append(item)
-    return items, plans
-
-
 def export_for_cli(fmt: str, district: str | None, data: Sequence[str], lang: str, output: str | None) -> str:
     """`rusgraph export --format xlsx|plan-csv --district X [-o FILE]`: writes FILE (atomically)
     and returns '', or returns the CSV text for stdout."""

@@ -1,0 +1,146 @@
+"""The planner's path (issue 14): report arguments, per-report help, and a new plan beside
+the bundled ones (plan spreadsheets wherever RDF is accepted, the bundled upper levels for
+a plan given alone, --with-bundled for the five bundled plans)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+
+from rusgraph.cli import main
+
+from .conftest import ROOT
+from .test_spreadsheet import ALNA, ALNA_ROWS, _fill
+
+GRORUD = ROOT / "data" / "plans" / "030110-grorud.ttl"
+BUNDLED_DISTRICTS = {"Bydel Grünerløkka", "Bydel Frogner", "Bydel Ullern", "Bydel Grorud", "Bydel Stovner"}
+
+
+def _run(runner, *args):
+    return runner.invoke(main, [str(a) for a in args])
+
+
+def _csv(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+@pytest.fixture
+def alna(runner, tmp_path) -> Path:
+    return _fill(runner, tmp_path / "alna.xlsx", ALNA, ALNA_ROWS)
+
+
+# ------------------------------------------------------------------------ report arguments
+
+
+def test_all_takes_every_argument_as_data(runner, tmp_path):
+    out = tmp_path / "out"
+    r = _run(runner, "report", "--all", "--format", "csv", "-d", out, GRORUD)
+    assert r.exit_code == 0, r.output
+    rows = _csv((out / "coverage.csv").read_text(encoding="utf-8"))
+    assert {row["district"] for row in rows} == {"Bydel Grorud"}  # the path was data, not a report name
+    assert "evaluated with the bundled upper levels" in r.stderr
+
+
+def test_all_with_a_missing_file_exits_2(runner, tmp_path):
+    r = _run(runner, "report", "--all", "-d", tmp_path / "out", tmp_path / "missing.ttl")
+    assert r.exit_code == 2
+    assert r.stderr == f"Error: file not found ({tmp_path / 'missing.ttl'}). check the path\n"
+    assert not (tmp_path / "out" / "index.html").exists()
+
+
+def test_all_writes_one_district_page_per_district(runner, tmp_path, alna):
+    out = tmp_path / "out"
+    r = _run(runner, "report", "--all", "--format", "html", "-d", out, "--with-bundled", alna)
+    assert r.exit_code == 0, r.output
+    pages = sorted(p.name for p in out.glob("district-*.html"))
+    assert pages == ["district-030102-grunerlokka.html", "district-030105-frogner.html",
+                     "district-030106-ullern.html", "district-030110-grorud.html",
+                     "district-030111-stovner.html", "district-030112-alna.html"]
+    for name in pages:  # and says so, one line per file
+        assert f"wrote {out / name}\n" in r.stderr
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="district-030112-alna.html"' in index
+
+
+def test_report_help_is_the_reports_own(runner):
+    r = _run(runner, "report", "district", "--help")
+    assert r.exit_code == 0
+    assert r.stdout.startswith("rusgraph report district: Bydelsprofil (District profile)\n")
+    assert "Spørsmål:" in r.stdout and "For én bydel" in r.stdout
+    assert "Kolonner: code, name, plan," in r.stdout
+    assert "  district (påkrevd): Bydelens navn (Grorud) eller SSB-kode (030110)\n" in r.stdout
+    en = _run(runner, "report", "district", "--help", "--lang", "en")
+    assert en.stdout.startswith("rusgraph report district: District profile (Bydelsprofil)\n")
+    assert "Question:" in en.stdout and "  district (required): District name (Grorud)" in en.stdout
+    plain = _run(runner, "report", "--help")  # without NAME: the command's help
+    assert plain.exit_code == 0 and "report [OPTIONS] [NAME] [DATA]..." in plain.stdout
+
+
+@pytest.mark.parametrize("args, message", [
+    (("status", "-p", "nope=1"), "Error: unknown parameter(s) nope for status. parameters: district\n"),
+    (("coverage", "-p", "district=Grorud"), "Error: unknown parameter(s) district for coverage. "
+                                            "coverage takes no parameters\n"),
+    (("district",), "Error: district needs the parameter(s) district. add --param district=VALUE "
+                    "(parameters: district)\n"),
+])
+def test_unknown_or_missing_parameter_exits_2(runner, args, message):
+    r = _run(runner, "report", *args)
+    assert r.exit_code == 2
+    assert r.stderr == message
+
+
+def test_unknown_district_exits_2(runner):
+    r = _run(runner, "report", "untraced", "-p", "district=Atlantis")
+    assert r.exit_code == 2
+    assert r.stderr.startswith("Error: unknown district 'Atlantis'. use a name or SSB code; districts with a plan: "
+                               "Grünerløkka (030102), Frogner (030105)")
+
+
+@pytest.mark.parametrize("report", ["status", "untraced", "responsible"])
+@pytest.mark.parametrize("wanted", ["Stovner", "030111", "stovner"])
+def test_district_parameter_keeps_that_districts_rows(runner, report, wanted):
+    every = _csv(_run(runner, "report", report, "--format", "csv").stdout)
+    one = _run(runner, "report", report, "--format", "csv", "-p", f"district={wanted}")
+    assert one.exit_code == 0
+    rows = _csv(one.stdout)
+    assert rows and rows == [r for r in every if r["district"] == "Bydel Stovner"]
+
+
+# ------------------------------------------------------------- a new plan beside the bundled
+
+
+def test_plan_alone_gets_the_upper_levels(runner, alna):
+    r = _run(runner, "report", "coverage", alna, "--format", "csv")
+    assert r.exit_code == 0, r.output
+    rows = _csv(r.stdout)
+    assert {row["district"] for row in rows} == {"Bydel Alna"}
+    assert len(rows) == 3  # the city plan's three strategies: the upper levels were added
+
+
+def test_with_bundled_lists_six_districts(runner, alna):
+    r = _run(runner, "report", "coverage", "--with-bundled", alna, "--format", "csv")
+    assert r.exit_code == 0, r.output
+    assert {row["district"] for row in _csv(r.stdout)} == BUNDLED_DISTRICTS | {"Bydel Alna"}
+    assert "DATA put beside the bundled data" in r.stderr
+
+
+def test_spreadsheet_everywhere(runner, alna, tmp_path):
+    rq = tmp_path / "count.rq"
+    rq.write_text("PREFIX rus: <https://w3id.org/rusgraph/ontology#>\n"
+                  "SELECT (COUNT(?m) AS ?n) WHERE { ?m a rus:Measure }\n", encoding="utf-8")
+    q = _run(runner, "query", rq, alna, "--format", "csv")
+    assert q.exit_code == 0 and q.stdout.splitlines()[1] == "3"
+    out = tmp_path / "alna.trig"
+    e = _run(runner, "export", alna, "--format", "trig", "-o", out)
+    assert e.exit_code == 0, e.output
+    assert "<https://w3id.org/rusgraph/graph/plans/alna>" in out.read_text(encoding="utf-8")
+
+
+def test_report_without_plans_exits_2(runner, upper_dir):
+    r = _run(runner, "report", "coverage", upper_dir)
+    assert r.exit_code == 2
+    assert r.stdout == ""
+    assert r.stderr.startswith("Error: the graph has no district plan. give a plan")

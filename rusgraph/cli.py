@@ -162,7 +162,7 @@ def _load(data: tuple[str, ...], ontology: tuple[str, ...], no_ontology: bool, i
     return _load_inputs(data, ontology, no_ontology, inference, shapes=shapes, upper=upper).kg
 
 
-def _load_inputs(data, ontology, no_ontology, inference, *, shapes=None, upper=False):  # type: ignore[no-untyped-def]
+def _load_inputs(data, ontology, no_ontology, inference, *, shapes=None, upper=False, note=True):  # type: ignore[no-untyped-def]
     from dataclasses import replace
 
     from .inference import infer
@@ -172,8 +172,9 @@ def _load_inputs(data, ontology, no_ontology, inference, *, shapes=None, upper=F
     loaded = load_inputs(list(data), ontology=onto, shapes=list(shapes) if shapes else None,
                          with_bundled=_with_bundled(), upper=upper)
     if loaded.added == (UPPER_LEVELS,):
-        click.echo("note: DATA has no city plan; evaluated with the bundled upper levels (national goals, "
-                   "city plan, Oslostandards, vocabularies)", err=True)
+        if note:  # validate says so in its help: no news there
+            click.echo("note: DATA has no city plan; evaluated with the bundled upper levels (national goals, "
+                       "city plan, Oslostandards, vocabularies)", err=True)
     elif loaded.added:
         click.echo("note: DATA put beside the bundled data (five plans and the levels above them)", err=True)
     kg = loaded.kg
@@ -236,7 +237,7 @@ def main(ctx: click.Context, verbose: int, debug: bool, backend: str | None) -> 
       rusgraph report coverage --lang en
       rusgraph query -e 'SELECT (COUNT(*) AS ?n) WHERE { ?m a rus:Measure }'
     """
-    ctx.obj = {"debug": debug}
+    ctx.obj = {"debug": debug, "verbose": verbose}
     if backend:
         from .engine import set_backend
 
@@ -284,12 +285,13 @@ def validate(data, ontology, no_ontology, inference, shapes, fmt, fail_on, distr
     With --endpoint, the data is read from the store (one CONSTRUCT per rusgraph graph)
     and checked here, with the bundled (or given) ontology and shapes.
     """
-    from .findings import findings, known_district, matches_district, render_csv, render_json, render_text, counts_line
+    from .findings import findings, known_district, matches_district, render_csv, render_json
+    from .findings_text import summary
     from .validation import validate as run_validate
 
     sheets: tuple = ()  # plan spreadsheets (.xlsx, .csv) among DATA, imported in memory
     if remote is None:
-        loaded = _load_inputs(data, ontology, no_ontology, inference, shapes=shapes, upper=True)
+        loaded = _load_inputs(data, ontology, no_ontology, inference, shapes=shapes, upper=True, note=False)
         kg, sheets = loaded.kg, loaded.sheets
     else:
         kg = _fetch(remote, data, ontology, no_ontology, inference, shapes)
@@ -297,12 +299,18 @@ def validate(data, ontology, no_ontology, inference, shapes, fmt, fail_on, distr
         raise CliError(f"unknown district {district!r}. Use a name such as Grorud or an SSB code such as 030110")
     report = run_validate(kg, engine=engine)
     found = [f for f in findings(report, kg, lang=lang) if matches_district(f, district, kg)]
-    if sheets and fmt != "turtle":  # results placed on sheet, row and column
+    if fmt == "text":  # for planners: summary first, rules in plain words, grouped, worst first
+        from . import findings_text as ft
+        from .spreadsheet import place
+
+        items = ft.placed_items(place(found, sheets), kg, lang) if sheets else ft.items(found, kg, lang)
+        verbose = bool(click.get_current_context().find_root().obj.get("verbose"))
+        text = ft.render(items, kg.shapes, lang, verbose=verbose,
+                         plans=ft.checked_plans(kg, district) if remote is None else None)
+    elif sheets and fmt != "turtle":  # results placed on sheet, row and column
         from .spreadsheet import place, render_placed
 
         text = render_placed(place(found, sheets), fmt, lang)
-    elif fmt == "text":
-        text = render_text(found, lang)
     elif fmt == "json":
         text = render_json(found, report, lang)
     elif fmt == "csv":
@@ -312,7 +320,7 @@ def validate(data, ontology, no_ontology, inference, shapes, fmt, fail_on, distr
 
         text = serialize_graph(report.graph, "turtle")
     _emit(text, output)
-    click.echo(counts_line(found, lang), err=True)
+    click.echo(summary(found, lang), err=True)
     worst = {"violation": ("Violation",), "warning": ("Violation", "Warning"),
              "info": ("Violation", "Warning", "Info"), "none": ()}[fail_on]
     sys.exit(EXIT_FOUND if any(f.result.severity in worst for f in found) else EXIT_OK)

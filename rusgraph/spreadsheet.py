@@ -1689,51 +1689,6 @@ def _code_of(iri: str | None) -> str:
     return _local(iri).lower()
 
 
-def _place_label(p: Placed, lang: str) -> str:
-    """'Tiltak, rad 7' (xlsx), 'rad 9' (csv)."""
-    if p.where is None:
-        return ""
-    w = WORDS.get(lang, WORDS["en"])
-    parts = [p.where.sheet] if p.where.sheet else []
-    if p.where.row is not None:
-        parts.append(f"{w['row']} {p.where.row}")
-    return ", ".join(parts)
-
-
-def render_placed_text(placed: Sequence[Placed], lang: str = "nb") -> str:
-    """Findings by file and district, then by spreadsheet row ('Tiltak, rad 7'); each result
-    names its column."""
-    from .findings import _WORD, SEVERITIES, result_lines
-
-    words = _WORD.get(lang, _WORD["en"])
-    w = WORDS.get(lang, WORDS["en"])
-    groups: dict[str, list[Placed]] = {}
-    for p in placed:
-        f = p.finding
-        district = f"{f.district} ({f.district_code})" if f.district_code else f.district
-        groups.setdefault(f"{p.file}: {district}" if p.file else district, []).append(p)
-    lines: list[str] = []
-    for head in sorted(groups, key=lambda h: (":" not in h, h)):
-        lines.append(head)
-        by_place: dict[tuple, list[Placed]] = {}
-        for p in groups[head]:
-            if p.where is None:
-                key: tuple = (2, 0, p.finding.focus_label)
-            else:
-                name = p.field or p.finding.focus_label.split(": ", 1)[-1]
-                label = _place_label(p, lang)
-                key = (0 if p.field else 1, p.row or 0, f"{label}: {name}" if label else name)
-            by_place.setdefault(key, []).append(p)
-        for key in sorted(by_place):
-            lines.append(f"  {key[2]}")
-            for p in sorted(by_place[key], key=lambda p: SEVERITIES.index(p.finding.result.severity)):
-                col = f" ({w['column']} {p.column})" if p.column else ""
-                lines += result_lines(p.finding.result, lang, words, col)
-        lines.append("")
-    if not placed:
-        lines.append(words["none"])
-    return "\n".join(lines).rstrip("\n") + "\n"
-
 LOCATION_FIELDS = ("file", "sheet", "row", "column")
 
 
@@ -1777,7 +1732,7 @@ def render_placed(placed: Sequence[Placed], fmt: str, lang: str = "nb") -> str:
         return render_placed_json(placed, lang)
     if fmt == "csv":
         return render_placed_csv(placed, lang)
-    return render_placed_text(placed, lang)
+    raise ValueError(f"no {fmt} rendering of placed findings (the text format is rusgraph.findings_text)")
 
 
 def export_for_cli(fmt: str, district: str | None, data: Sequence[str], lang: str, output: str | None) -> str:

@@ -144,3 +144,50 @@ def test_report_without_plans_exits_2(runner, upper_dir):
     assert r.exit_code == 2
     assert r.stdout == ""
     assert r.stderr.startswith("Error: the graph has no district plan. give a plan")
+
+
+# ------------------------------------------------------------------ validation for planners
+
+
+def test_bundled_findings_read_at_a_glance(runner):
+    r = _run(runner, "validate")
+    assert r.exit_code == 0
+    lines = r.stdout.splitlines()
+    assert lines[0] == "Sammendrag: 0 brudd, 62 advarsler og 2 merknader i 5 planer."
+    heads = [x for x in lines if x and not x.startswith(" ")][2:]
+    assert heads == ["ADVARSEL: Sporet til byens plan bare gjennom kuraterte koblinger (46)",
+                     "ADVARSEL: Ansvarlig enhet mangler (16)",
+                     "MERKNAD: Bydelsmål uten tiltak (1)", "MERKNAD: Tema mangler (1)"]
+    assert "  Bydel Frogner (030105): Tiltak 1, 2, 5, 8, 12, 19, 20, 37, 38 (9)" in lines
+    assert len(lines) < 40
+    assert "Shape" not in r.stdout and "https://" not in r.stdout  # rules in plain words, no IRIs
+    verbose = _run(runner, "-v", "validate", "--lang", "en")
+    assert "  Rule: https://w3id.org/rusgraph/shapes#CuratedTraceShape" in verbose.stdout
+    assert "WARNING: Responsible unit missing (16)" in verbose.stdout
+
+
+def test_violations_first_and_the_goal_without_a_link(runner, tmp_path):
+    rows = [{"Nr": "1", "Mål": "Flere får hjelp tidlig", "Tiltak": "Ny samarbeidsavtale med DPS",
+             "Ansvarlig": "Bydelsdirektør", "Ansvarlige enheter": "Bydelsdirektørens stab", "Frist": "2025",
+             "Tema": "Samhandling mellom tjenester"},
+            {"Nr": "2", "Tiltak": "Kurs for ansatte", "Ansvarlig": "Bydelsdirektør", "Strategi": "S1",
+             "Frist": "2031", "Tema": "Samhandling mellom tjenester"}]
+    path = _fill(runner, tmp_path / "alna.xlsx", ALNA, rows)
+    for lang, expected in (("nb", ("BRUDD: Tiltaket spores ikke til byens plan (1)",
+                                   "      Bydelsmålet «Flere får hjelp tidlig» har ingen kobling oppover til byens plan",
+                                   "      Retting: Knytt bydelsmålet «Flere får hjelp tidlig» til et mål eller en "
+                                   "strategi i byens plan (i regnearket: kolonnen «Mål: byplankobling»), eller knytt "
+                                   "tiltaket direkte til en strategi.",
+                                   "      Frist 2031, planperiode 2024–2027")),
+                           ("en", ("VIOLATION: Measure does not trace to the city plan (1)",
+                                   "      The district goal “Flere får hjelp tidlig” has no link up to the city plan",
+                                   "      Deadline 2031, plan period 2024–2027"))):
+        r = _run(runner, "validate", path, "--lang", lang)
+        assert r.exit_code == 1
+        lines = r.stdout.splitlines()
+        heads = [x for x in lines if x and not x.startswith(" ")][2:]
+        assert heads[0] == expected[0]  # the violation leads
+        for line in expected[1:]:
+            assert line in lines
+        # the rule's own hint (link to a district goal) is not given: the row has one
+        assert "Knytt tiltaket til et mål i bydelsplanen" not in r.stdout

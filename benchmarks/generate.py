@@ -261,7 +261,7 @@ def _plan(rng: random.Random, sz: Size, up: Upper, d_iri: str, code: str, name: 
             links.append(("curated", cg, "the goal's wording matches the city goal"))
         _links(w, pairs, g, links)
         w.subject(g, pairs)
-        goals.append((g, stated_to_strategy))
+        goals.append((g, strategy if stated_to_strategy else None))
         counts["goals"] += 1
     # A goal cycle now and then (GoalCycleShape), as in a mis-transcribed plan.
     if len(goals) >= 2 and rng.random() < 0.2:
@@ -295,7 +295,7 @@ def _links(w: Writer, pairs: list[tuple[str, str]], subject: str, links: list[tu
 
 
 def _measure(w: Writer, rng: random.Random, up: Upper, plan: str, source: str, d_iri: str, seq: int,
-             goals: list[tuple[str, bool]], units: list[str], start: int, end: int, has_column: bool,
+             goals: list[tuple[str, str | None]], units: list[str], start: int, end: int, has_column: bool,
              defect: str | None) -> None:
     m = f"{plan}/measure/{seq}"
     label = f"{rng.choice(VERBS)} {rng.choice(OBJECTS)}"
@@ -316,10 +316,13 @@ def _measure(w: Writer, rng: random.Random, up: Upper, plan: str, source: str, d
         pairs.append(("rus:activity", ", ".join(lit(a) for a in acts)))
     links: list[tuple[str, str, str]] = []
     if defect != "no-trace":
-        goal, _stated = rng.choice(goals)
+        goal, heading = rng.choice(goals)
         stated_goal = rng.random() < 0.85
         pred = "rus:statedContributesTo" if stated_goal else "rus:curatedContributesTo"
         pairs.append((pred, iri(goal)))
+        if stated_goal and heading:
+            # the row stands in its goal's row, under the goal's strategy heading: a placement
+            pairs.append(("rus:placedUnder", iri(heading)))
         links.append(("stated" if stated_goal else "curated", goal, "the row stands in this goal's row of the table"))
         if rng.random() < 0.3:
             cg, _ss = rng.choice(up.city_goals)

@@ -30,6 +30,7 @@ from .namespaces import (
     city_plan_iri,
     district_plan_iri,
     district_unit_iri,
+    slugify,
     national_plan_iri,
     org_iri,
     source_iri,
@@ -399,6 +400,12 @@ def standards_graph(upper: dict[str, Any], ctx: Context) -> Graph:
         g.add((s, DCTERMS.spatial, URIRef(unit_iri("0301"))))
         add(g, s, SKOS.notation, lit(st["code"], None))
         add(g, s, RUS.verification, lit(st.get("verification"), None))
+        if st.get("theme"):
+            # the standard's subject in the theme scheme: a measure linked to the standard or
+            # one of its elements carries this theme (tests/test_data.py holds every pair)
+            if st["theme"] not in ctx.themes:
+                raise BuildError(f"unknown theme {st['theme']!r}", where=f"standard {st['code']}")
+            g.add((s, DCTERMS.subject, ctx.themes[st["theme"]]))
         _document(g, s, st)
         ctx.codes[st["code"]] = s
         for el in st.get("elements") or []:
@@ -459,6 +466,8 @@ def plan_graph(rec: dict[str, Any], ctx: Context, *, name: str = "record",
         add(g, plan, SKOS.editorialNote, lit(note, EN))
 
     sections = {s["id"]: s for s in rec.get("sections") or []}
+    section_nodes = {sid: _section(g, ctx, plan, src, sec, f"{name}: section {sid}", require_lines)
+                     for sid, sec in sections.items()}
     goals: dict[str, URIRef] = {}
     for goal in rec.get("goals") or []:
         where = f"{name}: goal {goal['id']}"
@@ -471,12 +480,33 @@ def plan_graph(rec: dict[str, Any], ctx: Context, *, name: str = "record",
         add(g, s, SKOS.prefLabel, lit(goal.get("text_en"), EN))
         _source(g, s, src, goal.get("lines"), where, required=require_lines)
         add(g, s, SKOS.editorialNote, lit(goal.get("notes"), EN))
+        if goal.get("section"):
+            g.add((s, RUS.inSection, section_nodes[goal["section"]]))
         for link in _section_links(sections, goal.get("section"), where):
             _link(g, ctx, s, link, where)
-        for link in goal.get("links") or []:
-            _link(g, ctx, s, link, where)
 
-    local = replace(ctx, codes={**ctx.codes, **goals})
+    # Strategies of the district plan itself (Ullern's fourth, 003:41), beside the city's.
+    own: dict[str, URIRef] = {}
+    for st in rec.get("strategies") or []:
+        where = f"{name}: strategy {st['id']}"
+        s = URIRef(f"{plan}/strategy/{st['id']}")
+        own[st["id"]] = s
+        g.add((s, RDF.type, RUS.DistrictStrategy))
+        g.add((s, RDF.type, RUS.Strategy))
+        g.add((s, SKOS.inScheme, plan))
+        g.add((s, DCTERMS.isPartOf, plan))
+        g.add((s, RUS.district, district))
+        add(g, s, SKOS.prefLabel, lit(st["label"], NB))
+        add(g, s, SKOS.prefLabel, lit(st.get("label_en"), EN))
+        _source(g, s, src, st.get("lines"), where, required=require_lines)
+        add(g, s, SKOS.editorialNote, lit(st.get("notes"), EN))
+    local = replace(ctx, codes={**ctx.codes, **goals, **own})
+    for goal in rec.get("goals") or []:
+        for link in goal.get("links") or []:
+            _link(g, local, goals[goal["id"]], link, f"{name}: goal {goal['id']}")
+    for st in rec.get("strategies") or []:
+        for link in st.get("links") or []:
+            _link(g, local, own[st["id"]], link, f"{name}: strategy {st['id']}")
     seen_n: set[int] = set()
     for m in rec["measures"]:
         n = int(m["n"])
@@ -497,7 +527,13 @@ def plan_graph(rec: dict[str, Any], ctx: Context, *, name: str = "record",
         for act in m.get("activities") or []:
             add(g, s, RUS.activity, lit(act, NB))
         if m.get("section"):
-            add(g, s, RUS.sectionHeading, lit(sections[m["section"]]["heading"], NB))
+            if m["section"] not in sections:
+                raise BuildError(f"unknown section id {m['section']!r}", where=where)
+            sec = sections[m["section"]]
+            add(g, s, RUS.sectionHeading, lit(sec["heading"], NB))
+            g.add((s, RUS.inSection, section_nodes[m["section"]]))
+            if sec.get("placement"):
+                g.add((s, RUS.placedUnder, ctx.code(sec["placement"], where)))
         _source(g, s, src, m.get("lines"), where, required=require_lines)
         add(g, s, RUS.responsibleText, lit(m.get("responsible"), NB))
         for unit in m.get("units") or []:
@@ -515,10 +551,15 @@ def plan_graph(rec: dict[str, Any], ctx: Context, *, name: str = "record",
                 raise BuildError(f"unknown goal id {m['goal']!r}", where=where)
             _link(g, local, s, {"target": m["goal"], "basis": "stated",
                                 "reason": "the row stands in this goal's row of the table"}, where)
-        for link in _section_links(sections, m.get("section"), where):
-            _link(g, ctx, s, link, where)
-        for link in m.get("links") or []:
-            _link(g, ctx, s, link, where)
+        links = [*_section_links(sections, m.get("section"), where), *(m.get("links") or [])]
+        placement = sections[m["section"]].get("placement") if m.get("section") else None
+        if placement and not any(x["target"] == placement and x["basis"] == "stated" for x in links):
+            # standing under the strategy's heading states the link
+            links.append({"target": placement, "basis": "stated",
+                          "reason": f"the row stands under the heading '{sections[m['section']]['heading']}', "
+                                    f"the strategy's heading"})
+        for link in links:
+            _link(g, local, s, link, where)
         for link in m.get("standards") or []:
             _link(g, ctx, s, link, where, standard=True)
         for theme in m.get("themes") or []:
@@ -530,6 +571,23 @@ def plan_graph(rec: dict[str, Any], ctx: Context, *, name: str = "record",
     if sorted(seen_n) != list(range(1, len(seen_n) + 1)):
         raise BuildError("measure numbers must run 1..N without gaps", where=name)
     return g
+
+
+def _section(g: Graph, ctx: Context, plan: URIRef, src: URIRef, sec: dict[str, Any], where: str,
+             require_lines: bool) -> URIRef:
+    """A heading of the plan that rows stand under; where the heading is a strategy's
+    (``placement``), the plan itself places its rows under that strategy."""
+    # named by its heading, so that a plan read from a spreadsheet (whose sections have no
+    # ids of their own) gives the same IRI
+    s = URIRef(f"{plan}/section/{slugify(sec['heading']) or sec['id']}")
+    g.add((s, RDF.type, RUS.PlanSection))
+    g.add((s, DCTERMS.isPartOf, plan))
+    add(g, s, SKOS.prefLabel, lit(sec["heading"], NB))
+    _source(g, s, src, sec.get("lines"), where, required=require_lines)
+    placement = sec.get("placement")
+    if placement:
+        g.add((s, RUS.sectionStrategy, ctx.code(placement, where)))
+    return s
 
 
 def _section_links(sections: dict[str, Any], sid: str | None, where: str) -> Iterable[dict[str, Any]]:

@@ -44,17 +44,25 @@ class CannedQuery:
     title_nb: str = ""
     title_en: str = ""
     description: str = ""
-    description_nb: str = ""
     columns: tuple[str, ...] = ()
     multi: tuple[str, ...] = ()
     params: tuple[Param, ...] = ()
+    description_nb: str = ""
+    # what the report's numbers rest on (placement, stated and curated links), en and nb
+    basis_en: str = ""
+    basis_nb: str = ""
 
     def title(self, lang: str = "nb") -> str:
         return (self.title_en if lang == "en" else self.title_nb) or self.title_nb or self.title_en or self.name
 
     def question(self, lang: str = "nb") -> str:
-        """The description (the question the report answers) in ``lang``, or ''."""
-        return self.description_nb if lang == "nb" else self.description
+        """The question the report answers, in ``lang`` (nb falls back to en only where no
+        Norwegian text is written)."""
+        return (self.description_nb if lang == "nb" else self.description) or self.description
+
+    def basis(self, lang: str = "nb") -> str:
+        """What the report's numbers rest on, in ``lang``; "" for a report without counts."""
+        return (self.basis_nb if lang == "nb" else self.basis_en) or ""
 
 
 @dataclass(frozen=True)
@@ -117,10 +125,12 @@ def query_from_text(text: str, *, name: str = "query", path: str | None = None) 
         title_nb=one("title_nb"),
         title_en=one("title_en"),
         description=one("description"),
-        description_nb=one("description_nb"),
         columns=_split(one("columns")),
         multi=_split(one("multi")),
         params=tuple(params),
+        description_nb=one("description_nb"),
+        basis_en=one("basis"),
+        basis_nb=one("basis_nb"),
     )
 
 

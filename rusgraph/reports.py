@@ -23,11 +23,11 @@ from .queries import CannedQuery, list_queries, run_query
 SUFFIX = {"table": ".txt", "csv": ".csv", "tsv": ".tsv", "json": ".json", "md": ".md", "html": ".html"}
 
 _HELP = {
-    "nb": {"question": "Spørsmål", "columns": "Kolonner", "params": "Parametere", "none": "ingen",
+    "nb": {"question": "Spørsmål", "basis": "Grunnlag for tallene", "columns": "Kolonner", "params": "Parametere", "none": "ingen",
            "required": "påkrevd", "optional": "valgfri", "usage": "Bruk", "formats": "Formater",
            "data": "Uten DATA: de medfølgende planene. Med DATA (Turtle eller planregneark): de filene, "
                    "med de medfølgende øvre nivåene; --with-bundled legger til de fem medfølgende planene."},
-    "en": {"question": "Question", "columns": "Columns", "params": "Parameters", "none": "none",
+    "en": {"question": "Question", "basis": "What the numbers rest on", "columns": "Columns", "params": "Parameters", "none": "none",
            "required": "required", "optional": "optional", "usage": "Usage", "formats": "Formats",
            "data": "Without DATA: the bundled plans. With DATA (Turtle or plan spreadsheets): those files, "
                    "with the bundled upper levels; --with-bundled adds the five bundled plans."},
@@ -71,6 +71,8 @@ def report_help(query: CannedQuery, lang: str = "nb", *, formats: tuple[str, ...
     question = query.question(lang)
     if question:
         lines += [f"{w['question']}:", *_wrap(question, "  "), ""]
+    if query.basis(lang):
+        lines += [f"{w['basis']}:", *_wrap(query.basis(lang), "  "), ""]
     lines.append(f"{w['columns']}: " + (", ".join(query.columns) or w["none"]))
     lines.append(f"{w['params']}:" + ("" if query.params else f" {w['none']}"))
     for p in query.params:

@@ -137,6 +137,15 @@ COLUMNS: tuple[Column, ...] = (
            "rusgraph sin merknad om hvordan raden er lest (på engelsk).",
            "rusgraph's note on how the row was read (in English).",
            template=False, width=30),
+    Column("placement", "Overskrift: strategi", "Heading: strategy", "heading",
+           "Strategien overskriften er (S1, S2, S3), der planen setter raden under en strategis overskrift; "
+           "tom når overskriften ikke er en strategi.",
+           "The strategy the heading is (S1, S2, S3), where the plan puts the row under a strategy's "
+           "heading; empty when the heading is not a strategy.",
+           choices="strategy", template=False, width=14),
+    Column("heading_source", "Overskrift: kilde", "Heading: source", "heading",
+           "Hvor overskriften står i kildeteksten (linjenummer).",
+           "Where the heading stands in the source text (line numbers).", template=False, width=10),
     Column("goal_link", "Mål: byplankobling", "Goal: city-plan link", "goal",
            "Det planen sier målet tjener i byens plan (strategi, hovedmål eller mål).",
            "What the plan says the goal serves in the city plan (strategy, main goal or goal).",
@@ -203,6 +212,11 @@ FIELDS: tuple[Field, ...] = (
           "Har planens tabell en kolonne for ansvarlig? ja/nei (standard: ja).",
           "Does the plan's table have a column for the responsible unit? yes/no (default: yes).",
           template=False, choices="yesno"),
+    Field("strategies", "Egen strategi", "Own strategy",
+          "En strategi planen har i tillegg til byens (kan gjentas): ID | navn | engelsk navn | kildelinjer "
+          "| kuratert kobling (KODE: begrunnelse) | merknad.",
+          "A strategy the plan has besides the city's (may repeat): ID | name | English name | source lines "
+          "| curated link (CODE: reason) | note.", template=False),
     Field("notes", "Merknad", "Note", "rusgraph sin merknad om hvordan planen er lest (kan gjentas).",
           "rusgraph's note on how the plan was read (may repeat).", template=False),
 )
@@ -821,6 +835,37 @@ def resolve(vocab: Vocab, list_name: str, text: str, where: Where, lang: str = "
     raise _error(f"unknown {lst.what} {text!r}", where, hint)
 
 
+def _own_strategy(value: str, where: Where) -> dict[str, Any]:
+    """'st4 | Overgang til egen bolig | Transition ... | 41-41 | g3: reason | note' -> a record
+    strategy (the transcription format's ``strategies``)."""
+    parts = [x.strip() for x in value.split("|")]
+    parts += [""] * (6 - len(parts))
+    sid, label, label_en, lines, link, note = parts[:6]
+    if not _SLUG.fullmatch(sid or "-") or not label:
+        raise _error(f"own strategy {value[:60]!r} needs an ID and a name", where,
+                     "write it as ID | name | English name | source lines | CODE: reason | note")
+    out: dict[str, Any] = {"id": sid, "label": label, "lines": parse_lines(lines, where), "links": []}
+    if label_en:
+        out["label_en"] = label_en
+    if link:
+        code, _, reason = link.partition(":")
+        if not reason.strip():
+            raise _error(f"the own strategy's link to {code.strip()} has no reason", where,
+                         "write it as CODE: why the link holds")
+        out["links"].append({"target": code.strip(), "basis": "curated", "reason": reason.strip()})
+    if note:
+        out["notes"] = note
+    return out
+
+
+def _own_link(entry: str, own: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """'st4: reason' as a curated link to one of the plan's own strategies, else None."""
+    head, _, reason = entry.partition(":")
+    if reason.strip() and any(s["id"] == head.strip() for s in own):
+        return {"target": head.strip(), "basis": "curated", "reason": reason.strip()}
+    return None
+
+
 def _curated(vocab: Vocab, entry: str, where: Where, lang: str) -> tuple[Choice, str]:
     """'S1-17: reason' -> (choice, reason)."""
     lst = vocab.list("link")
@@ -926,7 +971,7 @@ def to_record(raw: RawPlan, vocab: Vocab) -> tuple[dict[str, Any], Locator]:
             hint = f"Did you mean: {', '.join(shown)}?" if shown else \
                 "use the fields of `rusgraph template`: " + ", ".join(x.name(lang) for x in FIELDS)
             raise _error(f"unknown plan field {key_text!r}", wkey, hint)
-        if f.key != "notes" and f.key in values:
+        if f.key not in ("notes", "strategies") and f.key in values:
             raise _error(f"plan field {key_text!r} is given twice (also {values[f.key][0][1]})", wkey,
                          "keep one of them")
         values.setdefault(f.key, []).append((val, wval))
@@ -967,6 +1012,7 @@ def to_record(raw: RawPlan, vocab: Vocab) -> tuple[dict[str, Any], Locator]:
         "has_responsible_column": has_resp,
         "notes": [v for v, _ in values.get("notes", []) if v],
     }
+    own_strategies = [_own_strategy(v, w) for v, w in values.get("strategies", []) if v]
     if label:
         plan["label"] = label
     label_en, _ = one("label_en")
@@ -984,12 +1030,24 @@ def to_record(raw: RawPlan, vocab: Vocab) -> tuple[dict[str, Any], Locator]:
     measures: list[dict[str, Any]] = []
     numbers: dict[str, RawRow] = {}
 
-    def section_id(heading: str) -> str | None:
+    def section_id(heading: str, r: RawRow | None = None, cells: dict[str, str] | None = None) -> str | None:
         if not heading:
             return None
         if heading not in sections:
             sections[heading] = {"id": f"s{len(sections) + 1}", "heading": heading, "lines": None, "links": []}
-        return sections[heading]["id"]
+        sec = sections[heading]
+        for key in ("placement", "heading_source"):
+            v = (cells or {}).get(key, "")
+            if not v or r is None:
+                continue
+            w = raw.where(r, loc.column(key))
+            value = (resolve(vocab, "strategy", v, w, lang).code if key == "placement" else parse_lines(v, w))
+            field_ = "placement" if key == "placement" else "lines"
+            if sec.get(field_) not in (None, value):
+                raise _error(f"the heading {heading[:60]!r} has another {loc.column(key)} in an earlier row", w,
+                             "rows under the same heading must agree: make the cells equal or leave this one empty")
+            sec[field_] = value
+        return sec["id"]
 
     def goal_id(r: RawRow, heading: str, text: str, cells: dict[str, str]) -> str:
         key = (heading, text)
@@ -1042,7 +1100,7 @@ def to_record(raw: RawPlan, vocab: Vocab) -> tuple[dict[str, Any], Locator]:
         m: dict[str, Any] = {
             "n": n,
             "local_number": number,
-            "section": section_id(heading),
+            "section": section_id(heading, r, cells),
             "goal": goal_id(r, heading, goal_text, cells) if goal_text else None,
             "lines": parse_lines(cells.get("source", ""), where.at(loc.column("source"))),
             "label": cells.get("label") or default_label(text, activities),
@@ -1085,6 +1143,10 @@ def to_record(raw: RawPlan, vocab: Vocab) -> tuple[dict[str, Any], Locator]:
             if slug_ not in m["themes"]:
                 m["themes"].append(slug_)
         for v in split_cell(cells.get("curated", "")):
+            own = _own_link(v, own_strategies)
+            if own is not None:
+                m["links"].append(own)
+                continue
             choice, reason = _curated(vocab, v, where.at(loc.column("curated")), lang)
             target = "standards" if choice.kind in ("standard", "element") else "links"
             m[target].append({"target": choice.code, "basis": "curated", "reason": reason})
@@ -1132,6 +1194,7 @@ def to_record(raw: RawPlan, vocab: Vocab) -> tuple[dict[str, Any], Locator]:
         "district": district,
         "plan": plan,
         "sections": list(sections.values()),
+        **({"strategies": own_strategies} if own_strategies else {}),
         "goals": goal_list,
         "measures": measures,
     }
@@ -1235,6 +1298,9 @@ def record_to_sheet(record: dict[str, Any], vocab: Vocab, lang: str = "nb") -> t
         out: dict[str, list[str]] = {}
         for link in links:
             code = link["target"]
+            if any(code == s["id"] for s in record.get("strategies") or []) and link["basis"] == "curated":
+                out.setdefault("curated", []).append(f"{code}: {link['reason']}")
+                continue
             if link["basis"] == "curated":
                 out.setdefault("goal_curated" if goal else "curated", []).append(f"{code}: {link['reason']}")
                 continue
@@ -1287,7 +1353,10 @@ def record_to_sheet(record: dict[str, Any], vocab: Vocab, lang: str = "nb") -> t
                 written.add(m["goal"])
             row.update(goal_row(m["goal"]))
         if m.get("section"):
-            row["heading"] = sections[m["section"]]["heading"]
+            sec = sections[m["section"]]
+            row["heading"] = sec["heading"]
+            row["placement"] = display(sec["placement"], "strategy") if sec.get("placement") else ""
+            row["heading_source"] = _lines_text(sec.get("lines"))
         acts = m.get("activities") or []
         label = m.get("label") or ""
         row.update({
@@ -1330,6 +1399,11 @@ def record_to_sheet(record: dict[str, Any], vocab: Vocab, lang: str = "nb") -> t
         (FIELD["has_responsible_column"], vocab.list("yesno").get(
             "true" if p.get("has_responsible_column") else "false").display(lang)),
     ]
+    for st in record.get("strategies") or []:
+        link = next(iter(st.get("links") or []), None)
+        fields.append((FIELD["strategies"], " | ".join([
+            st["id"], st["label"], st.get("label_en") or "", _lines_text(st.get("lines")),
+            f"{link['target']}: {link['reason']}" if link else "", st.get("notes") or ""])))
     fields += [(FIELD["notes"], note) for note in p.get("notes") or []]
     return fields, rows
 

@@ -170,7 +170,7 @@ def test_template_xlsx_has_drop_downs(runner, tmp_path):
     assert by_column["Status"] == ["Ikke påbegynt", "Oppstart", "Påbegynt", "Venter", "Pågående", "Gjennomført"]
     assert by_column["Risiko"] == ["Lav", "Middels", "Høy"]
     assert by_column["Strategi"][0] == "S1 \u2013 Forebyggingsoffensiv for å hindre at rusproblemer oppstår"
-    assert len(by_column["Byplanmål"]) == 2 + 47 and by_column["Byplanmål"][2].startswith("S1-01 \u2013 ")
+    assert len(by_column["Byplanmål"]) == 2 + 48 and by_column["Byplanmål"][2].startswith("S1-01 \u2013 ")
     assert "OD-4 \u2013 Dele ut 113-kort og gi førstehjelpsopplæring" in by_column["Oslostandard"]
     assert "Overdoseforebygging" in by_column["Tema"] and len(by_column["Tema"]) == 26
     plan_dv = {str(dv.sqref): values(dv.formula1) for dv in wb["Plan"].data_validations.dataValidation}

@@ -29,10 +29,22 @@ class CliError(click.ClickException):
 def _handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from .errors import RusgraphError
+        from .errors import RusgraphError, SpreadsheetError
 
         try:
             return fn(*args, **kwargs)
+        except SpreadsheetError as exc:  # every bad cell, in --lang; as data under --format json|csv
+            if _debug():
+                raise
+            from .sheet_errors import for_planner, render
+
+            if not for_planner(exc):
+                raise CliError(str(exc)) from None
+            lang = kwargs.get("lang") or "nb"
+            if kwargs.get("fmt") in ("json", "csv"):
+                click.echo(render(exc, kwargs["fmt"], lang), nl=False)
+            click.echo(render(exc, "text", lang), err=True, nl=False)
+            sys.exit(EXIT_ERROR)
         except RusgraphError as exc:
             if _debug():
                 raise
@@ -566,12 +578,14 @@ def template(output, lang):  # type: ignore[no-untyped-def]
 @main.command(name="import")
 @click.argument("spreadsheet", type=click.Path(dir_okay=False))
 @output_option
+@click.option("--lang", type=click.Choice(["nb", "en"]), default="nb", show_default=True,
+              help="Language of the problems reported.")
 @_handle_errors
-def import_(spreadsheet, output):  # type: ignore[no-untyped-def]
+def import_(spreadsheet, output, lang):  # type: ignore[no-untyped-def]
     """Convert a filled plan template (.xlsx or .csv) to Turtle.
 
     Links in the Strategi, Byplanmål and Oslostandard columns are stated (the plan says
-    them). Any problem names the file, sheet, row and column; nothing is written then.
+    them). Every bad cell is reported (file, sheet, row and column); nothing is written then.
 
     \b
     Examples:

@@ -24,7 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-from .errors import BuildError, SpreadsheetError
+from .errors import BuildError, SpreadsheetError, SpreadsheetProblems
 
 SUFFIXES = (".xlsx", ".csv")
 MAX_TEMPLATE_ROWS = 1000  # rows of the Tiltak sheet that get drop-down lists in an empty template
@@ -439,7 +439,40 @@ class Where:
 
 
 def _error(message: str, where: Where | str, hint: str | None = None) -> SpreadsheetError:
-    return SpreadsheetError(message, where=str(where), hint=hint)
+    exc = SpreadsheetError(message, where=str(where), hint=hint)
+    exc.place = where if isinstance(where, Where) else None  # sheet, row, column for --format json|csv
+    return exc
+
+
+MAX_PROBLEMS = 100  # one import reports every bad cell, up to this many
+
+
+class _Problems:
+    """The bad cells an import has found so far: it reads on past a bad cell, so one run
+    names them all (up to MAX_PROBLEMS), and raises SpreadsheetProblems at the end."""
+
+    def __init__(self) -> None:
+        self.found: list[SpreadsheetError] = []
+
+    def attempt(self, fn: Any, *args: Any, default: Any = None) -> Any:
+        try:
+            return fn(*args)
+        except SpreadsheetProblems:
+            raise
+        except SpreadsheetError as exc:
+            self.add(exc)
+            return default
+
+    def add(self, exc: SpreadsheetError) -> None:
+        self.found.append(exc)
+        if len(self.found) >= MAX_PROBLEMS:
+            raise SpreadsheetProblems(self.found, complete=False)
+
+    def raise_any(self) -> None:
+        if len(self.found) == 1:
+            raise self.found[0]
+        if self.found:
+            raise SpreadsheetProblems(self.found)
 
 
 def _letter(index: int) -> str:
@@ -981,38 +1014,43 @@ def to_record(raw: RawPlan, vocab: Vocab) -> tuple[dict[str, Any], Locator]:
         got = values.get(key)
         return got[0] if got else ("", loc.field_where(key))
 
+    problems = _Problems()
     text, w = one("district")
     if not text:
-        raise _error("the plan has no district", w, "write the district's name (Grorud) or SSB code (030110)")
-    district = resolve(vocab, "district", text, w, lang).value
+        problems.add(_error("the plan has no district", w, "write the district's name (Grorud) or SSB code (030110)"))
+    choice = problems.attempt(resolve, vocab, "district", text, w, lang) if text else None
+    district = choice.value if choice is not None else "0301"  # read on: the rows may have problems too
     title, w_title = one("title")
     label, _ = one("label")
     if not title and not label:
-        raise _error("the plan has no title", w_title, "write the plan's title")
-    start, end = parse_period(*one("period"))
+        problems.add(_error("the plan has no title", w_title, "write the plan's title"))
+    start, end = problems.attempt(parse_period, *one("period"), default=(None, None))
     source_text, w_source = one("source")
     source = _source_name(source_text or raw.file)
     slug, w_slug = one("slug")
     if slug:
         if not _SLUG.fullmatch(slug):
-            raise _error(f"plan ID {slug!r} is not lower-case letters, digits and hyphens", w_slug,
-                         f"for example {slugify(slug) or 'ruspolitisk-handlingsplan-2024-2027'}")
+            problems.add(_error(f"plan ID {slug!r} is not lower-case letters, digits and hyphens", w_slug,
+                                f"for example {slugify(slug) or 'ruspolitisk-handlingsplan-2024-2027'}"))
+            slug = slugify(slug) or "plan"
     else:
-        slug = slugify(title or label)
+        slug = slugify(title or label) or "plan"
     resp_text, w_resp = one("has_responsible_column")
-    has_resp = resolve(vocab, "yesno", resp_text, w_resp, lang).value == "true" if resp_text else True
+    yes = problems.attempt(resolve, vocab, "yesno", resp_text, w_resp, lang) if resp_text else None
+    has_resp = yes.value == "true" if yes is not None else True
     columns_text, _ = one("columns")
     plan = {
         "slug": slug,
         "title": title or None,
-        "title_lines": parse_lines(*one("title_lines")),
+        "title_lines": problems.attempt(parse_lines, *one("title_lines")),
         "start": start,
         "end": end,
         "columns": [c.strip() for c in columns_text.split("|") if c.strip()] or None,
         "has_responsible_column": has_resp,
         "notes": [v for v, _ in values.get("notes", []) if v],
     }
-    own_strategies = [_own_strategy(v, w) for v, w in values.get("strategies", []) if v]
+    own_strategies = [s for s in (problems.attempt(_own_strategy, v, w) for v, w in values.get("strategies", []) if v)
+                      if s is not None]
     if label:
         plan["label"] = label
     label_en, _ = one("label_en")
@@ -1069,14 +1107,14 @@ def to_record(raw: RawPlan, vocab: Vocab) -> tuple[dict[str, Any], Locator]:
                              "rows of the same goal must agree: make the cells equal or leave this one empty")
         return gid
 
-    for r in raw.rows:
+    def read_row(r: RawRow) -> None:
         if len(r.cells) > width and any(r.cells[width:]):
             i = next(j for j in range(width, len(r.cells)) if r.cells[j])
             raise _error("a cell in a column without a header", raw.where(r, _letter(i + 1)),
                          "give the column a header from the template, or move the value")
         cells = {k: (r.cells[i] if i < len(r.cells) else "") for k, i in cols.items()}
         if not any(cells.values()):
-            continue
+            return
         heading, goal_text, text = cells.get("heading", ""), cells.get("goal", ""), cells.get("text", "")
         if not text:
             filled = [k for k in ROW_KEYS if cells.get(k)]
@@ -1084,25 +1122,25 @@ def to_record(raw: RawPlan, vocab: Vocab) -> tuple[dict[str, Any], Locator]:
                 raise _error("empty measure: the row has no text in column " + loc.column("text"),
                              raw.where(r, loc.column("text")), "write what will be done, or delete the row")
             gid = goal_id(r, heading, goal_text, cells)
-            continue
+            return
         where = raw.where(r)
         n = len(measures) + 1
         number = cells.get("local_number") or None
         if number:
             if number in numbers:
-                raise _error(f"local number {number!r} is used twice (also row {numbers[number].row})",
-                             where.at(loc.column("local_number")), "give every measure its own number")
-            numbers[number] = r
+                problems.add(_error(f"local number {number!r} is used twice (also row {numbers[number].row})",
+                                    where.at(loc.column("local_number")), "give every measure its own number"))
+            numbers.setdefault(number, r)
         activities = split_cell(cells.get("activities", ""))
         deadline = cells.get("deadline") or None
         if deadline:
-            check_deadline(deadline, where.at(loc.column("deadline")))
+            problems.attempt(check_deadline, deadline, where.at(loc.column("deadline")))
         m: dict[str, Any] = {
             "n": n,
             "local_number": number,
             "section": section_id(heading, r, cells),
             "goal": goal_id(r, heading, goal_text, cells) if goal_text else None,
-            "lines": parse_lines(cells.get("source", ""), where.at(loc.column("source"))),
+            "lines": problems.attempt(parse_lines, cells.get("source", ""), where.at(loc.column("source"))),
             "label": cells.get("label") or default_label(text, activities),
             "text": text,
             "description": cells.get("description") or None,
@@ -1121,9 +1159,12 @@ def to_record(raw: RawPlan, vocab: Vocab) -> tuple[dict[str, Any], Locator]:
             v = cells.get(key, "")
             if v:
                 if "\n" in v:
-                    raise _error(f"one {key} per row, not {len(split_cell(v))}", where.at(loc.column(key)),
-                                 "keep one value")
-                choice = resolve(vocab, key, v, where.at(loc.column(key)), lang)
+                    problems.add(_error(f"one {key} per row, not {len(split_cell(v))}", where.at(loc.column(key)),
+                                        "keep one value"))
+                    continue
+                choice = problems.attempt(resolve, vocab, key, v, where.at(loc.column(key)), lang)
+                if choice is None:
+                    continue
                 from .build import norm as build_norm
 
                 m[key] = v if build_norm(v) in table else choice.label_nb
@@ -1132,28 +1173,35 @@ def to_record(raw: RawPlan, vocab: Vocab) -> tuple[dict[str, Any], Locator]:
         for key, list_name, target in (("strategy", "strategy", "links"), ("city_goal", "city_goal", "links"),
                                        ("standard", "standard", "standards")):
             for v in split_cell(cells.get(key, ""), semicolons=True):
-                choice = resolve(vocab, list_name, v, where.at(loc.column(key)), lang)
-                if any(x["target"] == choice.code and x["basis"] == "stated" for x in m[target]):
+                choice = problems.attempt(resolve, vocab, list_name, v, where.at(loc.column(key)), lang)
+                if choice is None or any(x["target"] == choice.code and x["basis"] == "stated" for x in m[target]):
                     continue
                 m[target].append({"target": choice.code, "basis": "stated",
                                   "reason": f"the plan's table links the row to it (column {loc.column(key)})"})
                 loc.link_columns[(m_iri, choice.code.lower())] = loc.column(key)
         for v in split_cell(cells.get("themes", ""), semicolons=True):
-            slug_ = resolve(vocab, "theme", v, where.at(loc.column("themes")), lang).value
-            if slug_ not in m["themes"]:
+            theme = problems.attempt(resolve, vocab, "theme", v, where.at(loc.column("themes")), lang)
+            slug_ = theme.value if theme is not None else None
+            if slug_ is not None and slug_ not in m["themes"]:
                 m["themes"].append(slug_)
         for v in split_cell(cells.get("curated", "")):
             own = _own_link(v, own_strategies)
             if own is not None:
                 m["links"].append(own)
                 continue
-            choice, reason = _curated(vocab, v, where.at(loc.column("curated")), lang)
+            got = problems.attempt(_curated, vocab, v, where.at(loc.column("curated")), lang)
+            if got is None:
+                continue
+            choice, reason = got
             target = "standards" if choice.kind in ("standard", "element") else "links"
             m[target].append({"target": choice.code, "basis": "curated", "reason": reason})
             loc.link_columns.setdefault((m_iri, choice.code.lower()), loc.column("curated"))
         measures.append(m)
 
-    if not measures:
+    for r in raw.rows:
+        problems.attempt(read_row, r)
+
+    if not measures and not problems.found:
         raise _error("the plan has no measures: every row is empty", raw.where(None, loc.column("text")),
                      "write one measure per row under the header row")
 
@@ -1167,14 +1215,14 @@ def to_record(raw: RawPlan, vocab: Vocab) -> tuple[dict[str, Any], Locator]:
         cells = goal_cells[gid]
         if "goal_source" in cells:
             v, rr = cells["goal_source"]
-            g["lines"] = parse_lines(v, raw.where(rr, loc.column("goal_source")))
+            g["lines"] = problems.attempt(parse_lines, v, raw.where(rr, loc.column("goal_source")))
         else:
             g["lines"] = None
         if "goal_link" in cells:
             v, rr = cells["goal_link"]
             for entry in split_cell(v, semicolons=True):
-                choice = resolve(vocab, "goal_link", entry, raw.where(rr, loc.column("goal_link")), lang)
-                if not any(x["target"] == choice.code for x in g["links"]):
+                choice = problems.attempt(resolve, vocab, "goal_link", entry, raw.where(rr, loc.column("goal_link")), lang)
+                if choice is not None and not any(x["target"] == choice.code for x in g["links"]):
                     g["links"].append({"target": choice.code, "basis": "stated",
                                        "reason": f"the plan's table links the goal to it (column "
                                                  f"{loc.column('goal_link')})"})
@@ -1182,12 +1230,16 @@ def to_record(raw: RawPlan, vocab: Vocab) -> tuple[dict[str, Any], Locator]:
         if "goal_curated" in cells:
             v, rr = cells["goal_curated"]
             for entry in split_cell(v):
-                choice, reason = _curated(vocab, entry, raw.where(rr, loc.column("goal_curated")), lang)
+                got = problems.attempt(_curated, vocab, entry, raw.where(rr, loc.column("goal_curated")), lang)
+                if got is None:
+                    continue
+                choice, reason = got
                 g["links"].append({"target": choice.code, "basis": "curated", "reason": reason})
                 loc.link_columns.setdefault((g_iri, choice.code.lower()), loc.column("goal_curated"))
         if "goal_note" in cells:
             g["notes"] = cells["goal_note"][0]
         goal_list.append(g)
+    problems.raise_any()
 
     record = {
         "source": source,

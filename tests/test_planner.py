@@ -202,3 +202,83 @@ def test_violations_first_and_the_goal_without_a_link(runner, tmp_path):
             assert line in lines
         # the rule's own hint (link to a district goal) is not given: the row has one
         assert "Knytt tiltaket til et mål i bydelsplanen" not in r.stdout
+
+
+# ------------------------------------------------------------------------ spreadsheet errors
+
+from .test_spreadsheet import BAD_XLSX, _edit, _import_fails  # noqa: E402
+
+
+@pytest.fixture
+def grorud_sheet(runner, tmp_path) -> Path:
+    path = tmp_path / "plan.xlsx"
+    assert _run(runner, "export", "--format", "xlsx", "--district", "Grorud", "-o", path).exit_code == 0
+    return path
+
+
+@pytest.mark.parametrize("name, edit, english", BAD_XLSX, ids=[x[0] for x in BAD_XLSX])
+def test_every_cell_problem_is_told_in_norwegian(runner, tmp_path, grorud_sheet, name, edit, english):
+    nb = _import_fails(runner, tmp_path, _edit(grorud_sheet, edit), lang="nb")
+    assert nb.startswith("Feil: ") and nb.count("\n") == 1
+    head = english.removeprefix("Error: ").split(" (plan.xlsx")[0]
+    assert head not in nb  # the message is translated, not passed through
+    place = english.split(" (plan.xlsx", 1)[1].split(")")[0]
+    nb_place = place.replace("sheet", "ark").replace("row", "rad").replace("column", "kolonne")
+    assert f"(plan.xlsx{nb_place})" in nb  # the same sheet, row and column
+    for word in ("unknown", "does not parse", "Did you mean", "Choose one of", "write ", "the template"):
+        assert word not in nb
+
+
+def _problems(runner, path: Path, *args: str):
+    return _run(runner, "validate", path, *args)
+
+
+def test_one_run_reports_every_bad_cell(runner, grorud_sheet):
+    from .test_spreadsheet import _set
+
+    def edits(wb):
+        _set("Tiltak", 2, "Status", "Påbegyndt")(wb)
+        _set("Tiltak", 3, "Frist", "31.13.2025")(wb)
+        _set("Tiltak", 3, "Tema", "Overdose")(wb)
+        _set("Tiltak", 4, "Strategi", "S9")(wb)
+
+    path = _edit(grorud_sheet, edits)
+    r = _problems(runner, path)
+    assert r.exit_code == 2 and r.stdout == ""
+    lines = r.stderr.splitlines()
+    assert lines[0] == "Feil: regnearket kan ikke leses (4 problemer):"
+    assert lines[1] == "  plan.xlsx, ark Tiltak, rad 2, kolonne Status: ukjent status 'Påbegyndt'. " \
+                       "Mente du: Påbegynt, Ikke påbegynt?"
+    assert lines[2].startswith("  plan.xlsx, ark Tiltak, rad 3, kolonne Frist: datoen '31.13.2025' kan ikke leses.")
+    assert lines[3] == "  plan.xlsx, ark Tiltak, rad 3, kolonne Tema: ukjent tema 'Overdose'. Mente du: Overdoseforebygging?"
+    assert lines[4].startswith("  plan.xlsx, ark Tiltak, rad 4, kolonne Strategi: ukjent strategi 'S9'. Velg en av: S1")
+    assert lines[5] == "Rett cellene og kjør igjen."
+    import json
+
+    doc = json.loads(_problems(runner, path, "--format", "json", "--lang", "en").stdout)
+    assert [(p["sheet"], p["row"], p["column"]) for p in doc["problems"]] == \
+        [("Tiltak", 2, "Status"), ("Tiltak", 3, "Frist"), ("Tiltak", 3, "Tema"), ("Tiltak", 4, "Strategi")]
+    assert doc["problems"][0]["message"] == "unknown status 'Påbegyndt'" and doc["complete"] is True
+    rows = _csv(_problems(runner, path, "--format", "csv").stdout)
+    assert [r["column"] for r in rows] == ["Status", "Frist", "Tema", "Strategi"]
+    assert rows[0]["message"] == "ukjent status 'Påbegyndt'"
+
+
+def test_problems_stop_at_the_limit(runner, grorud_sheet):
+    from rusgraph.spreadsheet import MAX_PROBLEMS
+
+    def edits(wb):
+        ws = wb["Tiltak"]
+        head = [c.value for c in ws[1]]
+        for row in range(2, ws.max_row + 1):
+            for column in ("Status", "Risiko", "Tema", "Strategi", "Frist", "Byplanmål"):
+                ws.cell(row=row, column=head.index(column) + 1).value = "31.13.2025"
+
+    r = _problems(runner, _edit(grorud_sheet, edits), "--format", "json")
+    import json
+
+    doc = json.loads(r.stdout)
+    bad_cells = 6 * 20  # six bad cells in each of (at least) 20 rows
+    assert bad_cells > MAX_PROBLEMS
+    assert len(doc["problems"]) == MAX_PROBLEMS and doc["complete"] is False
+    assert "lesingen stoppet der" in r.stderr.splitlines()[0]

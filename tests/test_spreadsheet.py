@@ -388,11 +388,11 @@ def _set(sheet: str, row: int, column: str, value):
     return fn
 
 
-def _import_fails(runner, tmp_path, path: Path) -> str:
+def _import_fails(runner, tmp_path, path: Path, lang: str = "en") -> str:
     """Import must fail with exit 2, and leave an existing output file as it was."""
     out = tmp_path / "out.ttl"
     out.write_text("old\n", encoding="utf-8")
-    r = _run(runner, "import", path, "-o", out)
+    r = _run(runner, "import", path, "-o", out, "--lang", lang)
     assert r.exit_code == 2, r.output
     assert r.stdout == ""
     assert out.read_text(encoding="utf-8") == "old\n"
@@ -587,5 +587,7 @@ def test_workbook_named_csv(runner, tmp_path, grorud):
 
 
 def test_missing_file(runner, tmp_path):
-    r = _run(runner, "import", tmp_path / "nope.xlsx")
+    r = _run(runner, "import", tmp_path / "nope.xlsx")  # in the planner's language, nb by default
+    assert r.exit_code == 2 and r.stderr == f"Feil: filen finnes ikke ({tmp_path / 'nope.xlsx'}). sjekk stien\n"
+    r = _run(runner, "import", tmp_path / "nope.xlsx", "--lang", "en")
     assert r.exit_code == 2 and r.stderr == f"Error: file not found ({tmp_path / 'nope.xlsx'}). check the path\n"

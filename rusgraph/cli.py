@@ -600,6 +600,41 @@ def import_(spreadsheet, output, lang):  # type: ignore[no-untyped-def]
     click.echo(f"imported {n} measure{'s' * (n != 1)} and {g} goal{'s' * (g != 1)} from {plan.file}", err=True)
 
 
+# -------------------------------------------------------------------------------- diff
+
+
+@main.command()
+@click.argument("old", type=click.Path(dir_okay=False))
+@click.argument("new", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "md", "html"]), default="table",
+              show_default=True)
+@click.option("--district", help="The plan to compare when a file holds several (name or SSB code).")
+@lang_option
+@output_option
+@_handle_errors
+def diff(old, new, fmt, district, lang, output):  # type: ignore[no-untyped-def]
+    """Show what changed between two versions of a plan, measure by measure.
+
+    OLD and NEW are Turtle (or other RDF) files or plan spreadsheets (.xlsx, .csv). Measures
+    are paired by the plan's own number (Nr) where both versions have one, else by the most
+    similar text; then listed as added, removed, or changed field by field (text, goal,
+    responsible, deadline, status, risk, placement, links). Exit 0 when nothing changed, 1
+    when something did (as diff does), 2 when a file cannot be read.
+
+    \b
+    Examples:
+      rusgraph diff grorud-2024.xlsx grorud-2025.xlsx
+      rusgraph diff data/plans/030110-grorud.ttl grorud-2025.xlsx --format csv -o changes.csv
+      rusgraph diff grorud-2024.xlsx grorud-2025.xlsx --format html --lang en -o changes.html
+    """
+    from .diff import diff_files, render, summary
+
+    result = diff_files(old, new, district=district)
+    _emit(render(result, fmt, lang), output)
+    click.echo(summary(result, lang), err=True)
+    sys.exit(EXIT_FOUND if result.changes else EXIT_OK)
+
+
 # ------------------------------------------------------------------------------- infer
 
 

@@ -1499,6 +1499,14 @@ _GUIDE = {
 }
 
 
+def _print_columns(columns: Sequence[Column]) -> int:
+    """The Tiltak columns a printout shows: the plan's own, up to Tema; the maintainers'
+    columns after it (sources, curated links, notes, heading and goal details) stay in the
+    file but out of the print, which would otherwise shrink the text past reading."""
+    keys = [c.key for c in columns]
+    return keys.index("themes") + 1 if "themes" in keys else len(keys)
+
+
 def workbook_bytes(fields: Sequence[tuple[Field, str]], rows: Sequence[dict[str, str]], columns: Sequence[Column],
                    vocab: Vocab, lang: str = "nb", *, validation_rows: int = MAX_TEMPLATE_ROWS) -> bytes:
     """The template (or a filled one) as .xlsx bytes, drop-down lists on a hidden sheet."""
@@ -1612,6 +1620,12 @@ def workbook_bytes(fields: Sequence[tuple[Field, str]], rows: Sequence[dict[str,
     for letter, width in (("A", 24), ("B", 90), ("C", 14), ("D", 10)):
         guide_ws.column_dimensions[letter].width = width
 
+    from .sheet_print import fit_row_heights, set_print_layout
+
+    for ws in (plan_ws, table_ws, guide_ws):  # prints on A4, one page wide, rows as high as their text
+        fit_row_heights(ws)
+        set_print_layout(ws, header_rows=1 if ws is not guide_ws else 0,
+                         last_column=_print_columns(columns) if ws is table_ws else None)
     wb.active = 0
     buf = io.BytesIO()
     wb.save(buf)

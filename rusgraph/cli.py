@@ -422,6 +422,12 @@ def report(ctx, name, data, ontology, no_ontology, inference, list_, all_, param
     from .reports import check_basis
 
     check_basis(kg, values.get("district") if any(p.name == "district" for p in query.params) else None)
+    if query.name == "district" and query.path and fmt == "html":  # the printable page to hand on
+        from .district_page import district_findings, district_page
+
+        found = district_findings(kg, values["district"], lang=lang) if remote is None else None
+        _emit(district_page(kg, values["district"], lang=lang, findings=found), output)
+        return
     _print_select(kg, query, values, fmt, lang, output)
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from html import escape
 from pathlib import Path
-from typing import Callable
 
 from .atomic import write_text_atomic
 from .formats import Labeler, write_select
@@ -102,10 +101,9 @@ def _district_file(code: str, name: str, suffix: str) -> str:
     return f"district-{code}-{slugify(name)}{suffix}"
 
 
-def write_all(kg: KnowledgeGraph, directory: str | Path, *, fmt: str = "html", lang: str = "nb",
-              district_page: Callable[[KnowledgeGraph, str, str, str], str] | None = None) -> list[Path]:
-    """Write every report; the ``district`` report once per district with a plan (through
-    ``district_page(kg, code, fmt, lang)`` when given, else as a plain result)."""
+def write_all(kg: KnowledgeGraph, directory: str | Path, *, fmt: str = "html", lang: str = "nb") -> list[Path]:
+    """Write every report; the ``district`` report once per district with a plan (in html
+    the printable district page, rusgraph.district_page, with the graph validated once)."""
     from .districts import planned_districts
     from .engine import lookup_graph
 
@@ -115,14 +113,20 @@ def write_all(kg: KnowledgeGraph, directory: str | Path, *, fmt: str = "html", l
     label = Labeler(lookup, lang)
     written: list[Path] = []
     items = []
+    report = None
     for q in list_queries():
         required = [p.name for p in q.params if p.required]
         if required == ["district"]:
             pages = []
             for code, name in planned_districts(lookup):
                 path = out / _district_file(code, name, SUFFIX[fmt])
-                if district_page is not None:
-                    text = district_page(kg, code, fmt, lang)
+                if fmt == "html":
+                    from .district_page import district_findings, district_page
+                    from .validation import validate
+
+                    report = report if report is not None else validate(kg)
+                    text = district_page(kg, code, lang=lang,
+                                         findings=district_findings(kg, code, lang=lang, report=report))
                 else:
                     result = run_query(kg, q, {"district": code}, lang=lang)
                     text = write_select(result, fmt, labeler=label, title=f"{q.title(lang)}: {name}", lang=lang)

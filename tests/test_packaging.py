@@ -97,3 +97,12 @@ def test_planners_path_from_the_wheel(installed, tmp_path):
     districts = {line.split(",")[0] for line in r.stdout.splitlines()[1:]}
     assert districts == {"Bydel Grünerløkka", "Bydel Frogner", "Bydel Ullern", "Bydel Grorud", "Bydel Stovner",
                          "Bydel Alna"}
+    r = run("report", "district", "--param", "district=Alna", "--format", "html", "--with-bundled", "alna.xlsx",
+            "-o", "alna.html")
+    assert r.returncode == 0, r.stderr
+    page = (work / "alna.html").read_text(encoding="utf-8")
+    assert "Bydel Alna: Rusplan for Bydel Alna 2024-2027" in page
+    from .test_browser import CHROMIUM, dump_dom
+
+    if Path(CHROMIUM).is_file():  # and it renders
+        assert "Tiltak per strategi" in dump_dom((work / "alna.html").as_uri())

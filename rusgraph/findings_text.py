@@ -223,9 +223,10 @@ def _listing(group: Sequence[Item], w: dict[str, Any], *, compact: bool, per_ite
     for head in sorted(by_head, key=lambda h: (OTHER in h, h)):
         its = sorted(by_head[head], key=lambda i: _natural(i.place))
         if compact and all(i.short for i in its):
-            shorts = ", ".join(i.short for i in sorted(its, key=lambda i: _natural(i.short)))
-            noun = w["measure"] if not its[0].short.startswith(w["row"]) else ""
-            lines.append(f"  {head}: {noun + ' ' if noun else ''}{shorts} ({len(its)})")
+            rows = all(i.short.startswith(w["row"] + " ") for i in its)  # 'rad 4' (spreadsheet) or '2.1'
+            shorts = [i.short.removeprefix(w["row"] + " ") if rows else i.short for i in its]
+            noun = w["rows"] if rows else w["measure"]
+            lines.append(f"  {head}: {noun} {', '.join(sorted(shorts, key=_natural))} ({len(its)})")
             continue
         lines.append(f"  {head}")
         for it in its:

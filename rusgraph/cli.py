@@ -745,7 +745,7 @@ def serve(data, ontology, no_ontology, inference, host, port, allow_remote, loca
 
     from .server import serve as run_serve
 
-    kg = _load(data, ontology, no_ontology, inference)
+    kg = _load(data, ontology, no_ontology, inference, upper=True)  # a plan alone is served with the upper levels
     # SIGTERM stops the server as Ctrl-C does (serve() and the finally below clean up for
     # both); Ctrl-C is re-armed because a shell starting us in the background ignores it.
     before = (signal.signal(signal.SIGTERM, lambda *_: sys.exit(EXIT_OK)),

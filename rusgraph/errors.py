@@ -52,7 +52,10 @@ class BuildError(RusgraphError):
 
 class SpreadsheetError(RusgraphError):
     """A plan spreadsheet (.xlsx or .csv) cannot be read or imported; ``where`` names the
-    file, sheet, row and column (or the file and line for CSV that does not decode)."""
+    file, sheet, row and column (or the file and line for CSV that does not decode), and
+    ``place`` (a rusgraph.spreadsheet.Where, when there is one) holds them apart."""
+
+    place: object = None
 
 
 class SpreadsheetProblems(SpreadsheetError):

@@ -1,7 +1,7 @@
 """Problems in a plan spreadsheet, told to the planner who wrote it.
 
-Owns: the list of problems one import found (rusgraph.spreadsheet reads on past a bad cell,
-up to its limit), in ``--lang`` (nb by default: every message and hint the importer raises
+Owns: collecting the problems of one import (rusgraph.spreadsheet reads on past a bad cell,
+up to MAX_PROBLEMS) and telling them in ``--lang`` (nb by default: every message and hint the importer raises
 has a Norwegian wording here), as text for stderr or as json/csv records with file, sheet,
 row and column. It must not read spreadsheets nor decide exit codes.
 """
@@ -15,6 +15,37 @@ import re
 from typing import Any
 
 from .errors import SpreadsheetError, SpreadsheetProblems
+
+MAX_PROBLEMS = 100  # one import reports every bad cell, up to this many
+
+
+class Problems:
+    """The bad cells an import has found so far: it reads on past a bad cell, so one run
+    names them all (up to MAX_PROBLEMS), and raises SpreadsheetProblems at the end."""
+
+    def __init__(self) -> None:
+        self.found: list[SpreadsheetError] = []
+
+    def attempt(self, fn: Any, *args: Any, default: Any = None) -> Any:
+        try:
+            return fn(*args)
+        except SpreadsheetProblems:
+            raise
+        except SpreadsheetError as exc:
+            self.add(exc)
+            return default
+
+    def add(self, exc: SpreadsheetError) -> None:
+        self.found.append(exc)
+        if len(self.found) >= MAX_PROBLEMS:
+            raise SpreadsheetProblems(self.found, complete=False)
+
+    def raise_any(self) -> None:
+        if len(self.found) == 1:
+            raise self.found[0]
+        if self.found:
+            raise SpreadsheetProblems(self.found)
+
 
 _WHAT = {  # the importer's names of its lists and link kinds
     "status": "status", "risk": "risiko", "theme": "tema", "strategy": "strategi",

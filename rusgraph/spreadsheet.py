@@ -24,7 +24,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-from .errors import BuildError, SpreadsheetError, SpreadsheetProblems
+from .errors import BuildError, SpreadsheetError
+from .sheet_errors import Problems
 
 SUFFIXES = (".xlsx", ".csv")
 MAX_TEMPLATE_ROWS = 1000  # rows of the Tiltak sheet that get drop-down lists in an empty template
@@ -442,37 +443,6 @@ def _error(message: str, where: Where | str, hint: str | None = None) -> Spreads
     exc = SpreadsheetError(message, where=str(where), hint=hint)
     exc.place = where if isinstance(where, Where) else None  # sheet, row, column for --format json|csv
     return exc
-
-
-MAX_PROBLEMS = 100  # one import reports every bad cell, up to this many
-
-
-class _Problems:
-    """The bad cells an import has found so far: it reads on past a bad cell, so one run
-    names them all (up to MAX_PROBLEMS), and raises SpreadsheetProblems at the end."""
-
-    def __init__(self) -> None:
-        self.found: list[SpreadsheetError] = []
-
-    def attempt(self, fn: Any, *args: Any, default: Any = None) -> Any:
-        try:
-            return fn(*args)
-        except SpreadsheetProblems:
-            raise
-        except SpreadsheetError as exc:
-            self.add(exc)
-            return default
-
-    def add(self, exc: SpreadsheetError) -> None:
-        self.found.append(exc)
-        if len(self.found) >= MAX_PROBLEMS:
-            raise SpreadsheetProblems(self.found, complete=False)
-
-    def raise_any(self) -> None:
-        if len(self.found) == 1:
-            raise self.found[0]
-        if self.found:
-            raise SpreadsheetProblems(self.found)
 
 
 def _letter(index: int) -> str:
@@ -1014,7 +984,7 @@ def to_record(raw: RawPlan, vocab: Vocab) -> tuple[dict[str, Any], Locator]:
         got = values.get(key)
         return got[0] if got else ("", loc.field_where(key))
 
-    problems = _Problems()
+    problems = Problems()
     text, w = one("district")
     if not text:
         problems.add(_error("the plan has no district", w, "write the district's name (Grorud) or SSB code (030110)"))

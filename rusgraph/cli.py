@@ -49,12 +49,112 @@ def _handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
             if _debug():
                 raise
             raise CliError(str(exc)) from None
+        except BrokenPipeError:
+            raise  # the reader of stdout has gone: RusgraphGroup ends quietly
         except (ValueError, OSError) as exc:
             if _debug():
                 raise
             raise CliError(f"{type(exc).__name__}: {exc}") from None
 
     return wrapper
+
+
+class _Stopped(BaseException):
+    """SIGTERM (or SIGHUP) arrived: unwinds like Ctrl-C so that temporary files are removed."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+class _PipeClosed(Exception):
+    """stdout's reader has gone (``rusgraph ... | head``)."""
+
+
+class RusgraphGroup(click.Group):
+    """The top-level group, with one exit-code policy for whatever ends a command.
+
+    0 ok, 1 problems found (a command's own ``sys.exit(1)``), 2 could not run: usage errors,
+    RusgraphErrors and any unexpected exception (a crash is "could not run", never "found
+    problems"; --debug adds the traceback). Ctrl-C exits 130 and SIGTERM 143 (128 + the
+    signal) after the temporary files of an unfinished output are removed. When stdout's
+    reader goes away the command ends quietly with 141 (128 + SIGPIPE), as `cat` does.
+    """
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError as exc:
+            raise _PipeClosed() from exc
+
+    def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
+             standalone_mode: bool = True, **extra: Any) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        import signal
+        import threading
+
+        argv = list(sys.argv[1:] if args is None else args)
+        handlers: dict[int, Any] = {}
+        if threading.current_thread() is threading.main_thread():
+            def stop(signum: int, _frame: Any) -> None:
+                raise _Stopped(signum)
+
+            for sig in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+                if sig is not None and signal.getsignal(sig) in (signal.SIG_DFL, None):
+                    handlers[sig] = signal.signal(sig, stop)
+        try:
+            rv = super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
+            code = rv if isinstance(rv, int) and not isinstance(rv, bool) else EXIT_OK
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (EXIT_OK if exc.code is None else EXIT_ERROR)
+            if not isinstance(exc.code, (int, type(None))):
+                click.echo(str(exc.code), err=True)
+        except click.ClickException as exc:
+            exc.show()
+            code = exc.exit_code if exc.exit_code else EXIT_ERROR
+        except (click.Abort, KeyboardInterrupt):
+            click.echo("Aborted.", err=True)
+            code = 130
+        except _Stopped as exc:
+            click.echo("Stopped.", err=True)
+            code = 128 + exc.signum
+        except _PipeClosed:
+            _silence_stdout()
+            code = 141
+        except Exception as exc:  # a crash: "could not run", never "found problems"
+            if "--debug" in argv:
+                import traceback
+
+                traceback.print_exc()
+            else:
+                click.echo(f"Error: internal error: {type(exc).__name__}: {exc}. Run again with --debug for "
+                           "the traceback, and report it", err=True)
+            code = EXIT_ERROR
+        finally:
+            for sig, before in handlers.items():
+                signal.signal(sig, before)
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            _silence_stdout()
+            code = code or 141
+        except (OSError, ValueError):
+            pass
+        sys.exit(code)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that Python's flush at exit does not complain."""
+    import os
+
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
 
 
 def _debug() -> bool:
@@ -94,9 +194,15 @@ def lang_option(fn: Callable[..., Any]) -> Callable[..., Any]:
                         help="Label language (falls back to nb, then any).")(fn)
 
 
+def _dash_is_stdout(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    return None if value == "-" else value
+
+
 def output_option(fn: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
-                        help="Write to this file (atomically) instead of stdout.")(fn)
+    return click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, allow_dash=True),
+                        callback=_dash_is_stdout,
+                        help="Write to this file (atomically; a symlink's target or a device is written "
+                             "through) instead of stdout; - is stdout.")(fn)
 
 
 def endpoint_options(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -104,7 +210,7 @@ def endpoint_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     argument (a dict, or None without --endpoint) so commands stay short."""
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        keys = ("endpoint", "user", "password", "timeout", "graphs", "update_url", "store_url")
+        keys = ("endpoint", "user", "password", "timeout", "graphs", "update_url", "store_url", "follow_redirects")
         settings = {k: kwargs.pop(k) for k in keys if k in kwargs}
         kwargs["remote"] = settings if settings.get("endpoint") else None
         return fn(*args, **kwargs)
@@ -112,8 +218,12 @@ def endpoint_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     wrapper = click.option("--graphs", default="auto", show_default=True, metavar="auto|store|IRI,...",
                            help="Dataset of each query: auto = the rusgraph named graphs found in the store; "
                                 "store = the store's own default graph; or graph IRIs.")(wrapper)
+    wrapper = click.option("--follow-redirects", is_flag=True,
+                           help="Follow a redirect to another host (307/308 only, which keep the query), "
+                                "sending no credentials there. Without it such a redirect is an error.")(wrapper)
     wrapper = click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0,
-                           show_default=True, help="Seconds to wait for each answer from the endpoint.")(wrapper)
+                           show_default=True, help="Seconds for each whole answer from the endpoint (a deadline: "
+                                                   "a store that answers slowly is cut off at it).")(wrapper)
     wrapper = click.option("--password", envvar="RUSGRAPH_PASSWORD", show_envvar=True,
                            help="Password for the endpoint (better through the environment variable).")(wrapper)
     wrapper = click.option("--user", envvar="RUSGRAPH_USER", show_envvar=True, help="User name for the endpoint.")(wrapper)
@@ -127,7 +237,7 @@ def _connect(remote: dict[str, Any]):  # type: ignore[no-untyped-def]
 
     return Endpoint(remote["endpoint"], update_url=remote.get("update_url"), store_url=remote.get("store_url"),
                     user=remote.get("user"), password=remote.get("password"), timeout=remote["timeout"],
-                    graphs=remote["graphs"])
+                    graphs=remote["graphs"], follow_redirects=bool(remote.get("follow_redirects")))
 
 
 def _target(remote: dict[str, Any] | None, data, ontology, no_ontology, inference):  # type: ignore[no-untyped-def]
@@ -178,7 +288,7 @@ def _load_inputs(data, ontology, no_ontology, inference, *, shapes=None, upper=F
     from dataclasses import replace
 
     from .inference import infer
-    from .inputs import UPPER_LEVELS, load_inputs
+    from .userdata import UPPER_LEVELS, load_inputs
 
     onto = [] if no_ontology else (list(ontology) or None)
     loaded = load_inputs(list(data), ontology=onto, shapes=list(shapes) if shapes else None,
@@ -227,7 +337,7 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
 # ------------------------------------------------------------------------------- group
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=RusgraphGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="rusgraph", prog_name="rusgraph")
 @click.option("-v", "--verbose", count=True, help="More progress on stderr (-vv for debug logging).")
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
@@ -235,13 +345,17 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
               show_envvar=True, help="auto (default): an Oxigraph store and SHACL compiled to SPARQL on it when pyoxigraph "
                                      "is installed (pip install 'rusgraph[fast]'), OWL 2 RL by rusgraph's compiled "
                                      "rules; rdflib: rdflib, pySHACL and owlrl only. Both give the same answers.")
+@click.option("--raw-cells", is_flag=True, envvar="RUSGRAPH_RAW_CELLS", show_envvar=True,
+              help="Write CSV and TSV cells exactly as they are, for programs. By default a cell beginning "
+                   "with = + - @ tab or CR gets a leading ' so that a spreadsheet shows it as text and does "
+                   "not run it as a formula (OWASP: CSV injection); numbers are left alone.")
 @click.pass_context
-def main(ctx: click.Context, verbose: int, debug: bool, backend: str | None) -> None:
+def main(ctx: click.Context, verbose: int, debug: bool, backend: str | None, raw_cells: bool) -> None:
     """Oslo's drug-policy plans as one linked, checkable knowledge graph.
 
     With no DATA arguments every command works on the bundled ontology, shapes and data
-    (five district plans and the levels above them). DATA paths replace the bundled data;
-    the bundled ontology stays unless --no-ontology.
+    (five district plans and the levels above them). DATA paths (RDF or plan spreadsheets) replace
+    the bundled plans (--with-bundled keeps them); the bundled ontology stays unless --no-ontology.
 
     \b
     Examples:
@@ -250,6 +364,10 @@ def main(ctx: click.Context, verbose: int, debug: bool, backend: str | None) -> 
       rusgraph query -e 'SELECT (COUNT(*) AS ?n) WHERE { ?m a rus:Measure }'
     """
     ctx.obj = {"debug": debug, "verbose": verbose}
+    if raw_cells:
+        from .formats import raw_cells as keep_cells
+
+        ctx.with_resource(keep_cells())
     if backend:
         from .engine import set_backend
 
@@ -460,19 +578,23 @@ def _print_select(kg, query, params, fmt, lang, output):  # type: ignore[no-unty
 @endpoint_options
 @_handle_errors
 def query(query_file, data, ontology, no_ontology, inference, text, params, fmt, lang, output, remote):  # type: ignore[no-untyped-def]
-    """Run SPARQL from QUERY_FILE (.rq) or -e TEXT.
+    """Run SPARQL from QUERY_FILE (.rq) or -e TEXT, on DATA (default: the bundled graph).
 
-    Common prefixes (rus, skos, dcterms, prov, org, ...) are predeclared for -e.
+    With -e, every path given is DATA. Common prefixes (rus, skos, dcterms, prov, org, ...) are predeclared for -e.
 
     \b
     Examples:
       rusgraph query my-question.rq --format csv
       rusgraph query -e 'SELECT ?m WHERE { ?m a rus:Measure } LIMIT 5'
+      rusgraph query -e 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' my-plan.ttl
       rusgraph query my-question.rq --endpoint http://localhost:7878/query
     """
     from .namespaces import PREFIXES
     from .queries import get_query, query_from_text
 
+    if text and query_file and not query_file.endswith(".rq"):
+        data = (query_file, *data)  # with -e, every path is DATA: rusgraph query -e TEXT plan.ttl
+        query_file = None
     if bool(query_file) == bool(text):
         raise CliError("give either QUERY_FILE or -e TEXT")
     if text:
@@ -502,8 +624,9 @@ EXPORT_FORMATS = (*RDF_FORMATS, "rdfxml", "graphml", "gexf", "cytoscape", "csv",
 @click.option("--district", help="Only this district's plan, goals, measures and units and what they link to "
                                  "(name or SSB code).")
 @lang_option
-@click.option("-o", "--output", type=click.Path(writable=True),
-              help="Write here (atomically) instead of stdout. csv: a directory (nodes.csv, edges.csv) or a .zip.")
+@click.option("-o", "--output", type=click.Path(writable=True, allow_dash=True), callback=_dash_is_stdout,
+              help="Write here (atomically) instead of stdout (- is stdout). csv: a directory (nodes.csv, "
+                   "edges.csv) or a .zip.")
 @_handle_errors
 def export(data, ontology, no_ontology, inference, fmt, with_inferred, without_ontology, district, lang, output):  # type: ignore[no-untyped-def]
     """Export the graph as RDF, as a property graph, or as an interactive HTML page.
@@ -724,16 +847,22 @@ def push(data, ontology, no_ontology, inference, replace, prune, with_inferred, 
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True)
 @click.option("--allow-remote", is_flag=True, help="Allow a non-loopback --host (the server has no authentication).")
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
+              help="Also answer requests whose Host header is NAME (e.g. the machine's DNS name with --allow-remote).")
+@click.option("--time-limit", type=click.IntRange(min=1), default=60, show_default=True,
+              help="Seconds a query may run before the server stops it.")
 @click.option("--location", type=click.Path(file_okay=False),
               help="Keep the store in this new or empty directory (default: a temporary one).")
 @_handle_errors
-def serve(data, ontology, no_ontology, inference, host, port, allow_remote, location):  # type: ignore[no-untyped-def]
+def serve(data, ontology, no_ontology, inference, host, port, allow_remote, allow_hosts, time_limit, location):  # type: ignore[no-untyped-def]
     """Serve the graph read-only over SPARQL with Oxigraph, until Ctrl-C.
 
     Loads the graph into an Oxigraph store (one named graph per source; queries see their
     union as the default graph) and runs `oxigraph serve-read-only` on it: a SPARQL 1.1
-    endpoint at /query with a query page at /. Needs the oxigraph program:
-    pip install 'rusgraph[serve]'.
+    endpoint at /query with a query page at /. Clients reach it through a gate that
+    refuses SERVICE (the server fetches nothing), updates and LOAD, answers only requests
+    addressed to it by its own name (Host header), and stops every query after
+    --time-limit seconds. Needs pip install 'rusgraph[serve]'.
 
     \b
     Examples:
@@ -751,7 +880,8 @@ def serve(data, ontology, no_ontology, inference, host, port, allow_remote, loca
     before = (signal.signal(signal.SIGTERM, lambda *_: sys.exit(EXIT_OK)),
               signal.signal(signal.SIGINT, signal.default_int_handler))
     try:
-        server = run_serve(kg, host=host, port=port, location=location, allow_remote=allow_remote)
+        server = run_serve(kg, host=host, port=port, location=location, allow_remote=allow_remote,
+                           time_limit=time_limit, allowed_hosts=tuple(allow_hosts))
         click.echo(f"serving {server.query_url} (oxigraph pid {server.pid}, read-only); Ctrl-C to stop", err=True)
         try:
             code = server.wait()

@@ -37,7 +37,6 @@ import itertools
 import os
 import threading
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from .errors import RusgraphError
@@ -294,22 +293,6 @@ def finish_backing(store: Any, parts: Any, ontology: Any) -> Backing:
     store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
                       for q in store.quads_for_pattern(None, None, None, name))
     return Backing(store=store, parts=parts, ontology=ontology, onto_graph=name)
-
-
-def has_blank_nodes(store: Any) -> bool:
-    return bool(store.query("ASK { ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) }"))
-
-
-OX_FORMATS = {"turtle": "TURTLE", "nt": "N_TRIPLES"}
-
-
-def bulk_load_files(store: Any, files: Iterable[tuple[Path, str]]) -> None:
-    """Load local Turtle / N-Triples files into the default graph (base IRI: the file's URI)."""
-    import pyoxigraph as ox
-
-    for path, fmt in files:
-        store.bulk_load(path=str(path), format=getattr(ox.RdfFormat, OX_FORMATS[fmt]),
-                        base_iri=path.resolve().as_uri())
 
 
 class LazyParts(Mapping):
@@ -601,73 +584,3 @@ def dump_ntriples(kg: Any, output: Any, *, with_inferred: bool = False) -> None:
         graphs.append(v.inferred)
     for g in graphs:
         v.store.dump(output, format=ox.RdfFormat.N_TRIPLES, from_graph=g)
-
-
-# ---------------------------------------------------------------------------- loading
-
-
-def fast_load(data_items: list[Any], onto_items: list[Any], shape_items: list[Any]) -> Any:
-    """``sources.load`` on the fast path: local Turtle and N-Triples data go straight into
-    an Oxigraph store (rdflib parses them only if someone asks for ``kg.parts``); other
-    sources (URLs, rdflib graphs, other formats) are parsed with rdflib as before and copied
-    into the store. Returns None when the plain loader must run instead: a file Oxigraph
-    cannot parse (the plain loader then reports it, or reads what rdflib accepts), or data
-    with blank nodes (rdflib names them itself, and the store must use the same names).
-    """
-    from functools import partial
-
-    from rdflib import Graph
-
-    from .graph import KnowledgeGraph, graph_name_for
-    from .resources import RDF_SUFFIXES
-    from .sources import _expand, _merge, _parse_any, _split
-
-    loaders: dict[Any, list[Callable[[], Any]]] = {}
-    names: list[str] = []
-    files: list[tuple[Path, str]] = []
-    copied: list[Any] = []
-    for item in data_items:
-        for key, thing in _expand(item):
-            name = graph_name_for(key)
-            fmt = RDF_SUFFIXES.get(thing.suffix.lower()) if isinstance(thing, Path) else None
-            if fmt in OX_FORMATS and thing.is_file():
-                files.append((thing, fmt))
-                loaders.setdefault(name, []).append(partial(_parse_part, thing, name))
-            else:
-                for part_name, g in _split(_parse_any(thing), name):
-                    loaders.setdefault(part_name, []).append(partial(_same, g))
-                    copied.append(g)
-            names.append(str(thing) if not isinstance(thing, Graph) else key)
-    store = new_store()
-    try:
-        bulk_load_files(store, files)
-    except (SyntaxError, ValueError, OSError):
-        return None
-    if files and has_blank_nodes(store):
-        return None
-    conv = Converter()
-    for g in copied:
-        add_rdflib_graph(store, g, conv)
-    ontology = _merge(onto_items)
-    parts = LazyParts(loaders)
-    return KnowledgeGraph(
-        ontology=ontology,
-        parts=parts,
-        shapes=_merge(shape_items),
-        sources=tuple(names),
-        backing=finish_backing(store, parts, ontology),
-    )
-
-
-def _same(g: Any) -> Any:
-    return g
-
-
-def _parse_part(path: Path, name: Any) -> Any:
-    from .sources import _split, parse_file
-
-    graphs = [g for _n, g in _split(parse_file(path), name)]
-    g = graphs[0]
-    for more in graphs[1:]:
-        g += more
-    return g

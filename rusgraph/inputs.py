@@ -1,83 +1,193 @@
-"""What a command works on: the user's DATA, beside the bundled plans when asked.
+"""What an RDF document must be before a parser reads it, and what its IRIs must be after.
 
-Owns: turning DATA arguments into a KnowledgeGraph: plan spreadsheets (.xlsx, .csv) among
-them imported in memory (each in a named graph of its own, ``plans/<file name>``, and kept
-so that results can be placed on sheet, row and column), the bundled upper levels (national
-goals, the city plan, the Oslostandards, the vocabularies) added when the data has no city
-plan of its own, and the five bundled plans added on request (``--with-bundled``). It must
-not parse RDF itself (rusgraph.sources does) nor read spreadsheets (rusgraph.spreadsheet).
+Owns: the checks that keep a data file from making rusgraph fetch, read or expand anything
+on its say-so, or from carrying what no other tool can read: RDF/XML entities bounded (a
+"billion laughs" file is refused before any parser expands it) and external entities
+refused; JSON-LD read as JSON first, its contexts resolved by :func:`rusgraph.jsonld.local_contexts`
+and its node ids required to be IRIs; every IRI an rdflib parser let through checked
+against the characters an IRI cannot hold; and where (line, column) a byte offset or a
+text stands in a file. It must not parse RDF, fetch anything or touch a store.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Sequence
+import json
+import re
+from typing import Any, Iterable
 
-from .graph import KnowledgeGraph
+from .errors import SourceError
 
-UPPER_LEVELS = "upper levels"
-BUNDLED_PLANS = "bundled plans"
-
-
-@dataclass(frozen=True)
-class Loaded:
-    """A loaded graph, the spreadsheets imported into it, and what was added to the data
-    the user gave (UPPER_LEVELS, BUNDLED_PLANS)."""
-
-    kg: KnowledgeGraph
-    sheets: tuple[Any, ...] = ()  # spreadsheet.ImportedPlan
-    added: tuple[str, ...] = ()
-
-
-def spreadsheet_sources(data: Sequence[Any]) -> tuple[list[Any], list[Any]]:
-    """DATA with each plan spreadsheet imported: (sources for load(), the imported plans).
-    A spreadsheet becomes a Dataset whose one named graph is ``plans/<file name>``, so that
-    exports and pushes keep a stable graph name for it."""
-    from rdflib import Dataset
-
-    from .graph import graph_name_for
-    from .spreadsheet import import_plan, is_spreadsheet, load_vocab
-
-    items: list[Any] = []
-    plans: list[Any] = []
-    vocab = None
-    for item in data:
-        if isinstance(item, (str, Path)) and is_spreadsheet(item):
-            vocab = vocab or load_vocab()
-            plan = import_plan(item, vocab=vocab)
-            plans.append(plan)
-            ds = Dataset()
-            ds.graph(graph_name_for("plans/" + Path(item).stem)).__iadd__(plan.graph)
-            items.append(ds)
-        else:
-            items.append(item)
-    return items, plans
+#: One entity may expand to at most this many characters, and all entity references of a
+#: document together to at most TOTAL_EXPANSION: far above any real RDF/XML (Protégé's
+#: entities are namespace IRIs), far below what hurts.
+ENTITY_EXPANSION = 100_000
+TOTAL_EXPANSION = 10_000_000
+_DOCTYPE = re.compile(r"<!DOCTYPE\b", re.I)
+_ENTITY = re.compile(r"<!ENTITY\s+(%\s+)?([^\s%]+)\s+(SYSTEM\b|PUBLIC\b|\"[^\"]*\"|'[^']*')", re.S)
+_REF = re.compile(r"&([A-Za-z_:][\w.:-]*);")
+#: Characters no IRI may hold (RFC 3987: no space, no controls, none of <>"{}|^`\ and no
+#: surrogate), and the scheme every absolute IRI starts with.
+_BAD_IRI_CHAR = re.compile(r"[\x00-\x20<>\"{}|^`\\\x7f-\x9f\ud800-\udfff]")
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
-def has_city_plan(kg: KnowledgeGraph) -> bool:
-    """Whether the graph has the strategies a plan is evaluated against."""
-    from .queries import run_query
+def line_col(data: bytes | str, offset: int) -> tuple[int, int]:
+    """1-based line and column of ``offset`` in ``data``."""
+    nl = b"\n" if isinstance(data, bytes) else "\n"
+    line = data.count(nl, 0, offset) + 1  # type: ignore[arg-type]
+    start = data.rfind(nl, 0, offset) + 1  # type: ignore[arg-type]
+    return line, offset - start + 1
 
-    return bool(run_query(kg, "PREFIX rus: <https://w3id.org/rusgraph/ontology#>\n"
-                              "ASK WHERE { ?s a rus:Strategy }").boolean)
+
+def decode_utf8(data: bytes, where: str) -> str:
+    """``data`` as text; SourceError with the line and column of the first bad byte."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line, col = line_col(data, exc.start)
+        raise SourceError(f"not UTF-8: byte 0x{data[exc.start]:02x} cannot start or continue a character",
+                          where=f"{where}, line {line}, column {col}",
+                          hint="save the file as UTF-8 (RDF text formats are UTF-8)") from None
 
 
-def load_inputs(data: Sequence[Any], *, ontology: Sequence[Any] | None = None, shapes: Sequence[Any] | None = None,
-                with_bundled: bool = False, upper: bool = False) -> Loaded:
-    """Load DATA (no DATA: the bundled data). ``with_bundled`` puts the bundled data (upper
-    levels and the five plans) beside DATA; ``upper`` adds the bundled upper levels when
-    DATA has no strategies of its own (a district's plan alone)."""
-    from .sources import bundled_data_sources, load
+# ----------------------------------------------------------------------------- RDF/XML
 
-    if not data:
-        return Loaded(load(None, ontology=ontology, shapes=shapes))
-    items, sheets = spreadsheet_sources(data)
-    if with_bundled:
-        return Loaded(load([*bundled_data_sources(), *items], ontology=ontology, shapes=shapes), tuple(sheets),
-                      (UPPER_LEVELS, BUNDLED_PLANS))
-    kg = load(items, ontology=ontology, shapes=shapes)
-    if upper and not has_city_plan(kg):
-        kg = load([*bundled_data_sources(upper_only=True), *items], ontology=ontology, shapes=shapes)
-        return Loaded(kg, tuple(sheets), (UPPER_LEVELS,))
-    return Loaded(kg, tuple(sheets))
+
+def check_xml_entities(data: bytes, where: str) -> None:
+    """Refuse an RDF/XML document whose DTD declares external or parameter entities, or
+    entities that expand past ENTITY_EXPANSION characters (alone) or TOTAL_EXPANSION (all
+    references of the document together)."""
+    text = data.decode("latin-1")  # entity syntax is ASCII; offsets stay byte offsets
+    m = _DOCTYPE.search(text)
+    if not m:
+        return
+    sizes: dict[str, int] = {}
+    values: dict[str, str] = {}
+    for ent in _ENTITY.finditer(text, m.start()):
+        line, _ = line_col(data, ent.start())
+        spot = f"{where}, line {line}"
+        if ent.group(1):
+            raise SourceError(f"the DTD declares the parameter entity {ent.group(2)!r}, which rusgraph does not read",
+                              where=spot, hint="write the declarations it would make out in full")
+        if ent.group(3) in ("SYSTEM", "PUBLIC"):
+            raise SourceError(f"the DTD declares the external entity {ent.group(2)!r}: rusgraph reads no file or URL "
+                              "a data file names", where=spot, hint="put the entity's text in the file itself")
+        values[ent.group(2)] = ent.group(3)[1:-1]
+    for name in values:
+        if _expanded(name, values, sizes, ()) > ENTITY_EXPANSION:
+            break
+    worst = max(sizes.items(), key=lambda kv: kv[1], default=("", 0))
+    total = sum(sizes.get(ref.group(1), 0) for ref in _REF.finditer(text))
+    if worst[1] > ENTITY_EXPANSION or total > TOTAL_EXPANSION:
+        decl = text.find(f"<!ENTITY {worst[0]}") if worst[0] else m.start()
+        line, _ = line_col(data, max(decl, 0))
+        raise SourceError(f"the entity {worst[0]!r} expands to more than {ENTITY_EXPANSION:,} characters "
+                          f"(an entity expansion attack, \"billion laughs\"); refused before parsing",
+                          where=f"{where}, line {line}",
+                          hint="entities in RDF/XML are for short texts such as namespace IRIs")
+
+
+def _expanded(name: str, values: dict[str, str], sizes: dict[str, int], stack: tuple[str, ...]) -> int:
+    """Characters ``name`` expands to (memoised; a reference cycle counts as too large)."""
+    if name in sizes:
+        return sizes[name]
+    if name in stack:
+        sizes[name] = ENTITY_EXPANSION + 1
+        return sizes[name]
+    value = values.get(name, "")
+    size = len(_REF.sub("", value))
+    for ref in _REF.finditer(value):
+        size += _expanded(ref.group(1), values, sizes, (*stack, name)) if ref.group(1) in values else len(ref.group(0))
+        if size > ENTITY_EXPANSION:
+            break
+    sizes[name] = size
+    return size
+
+
+# ----------------------------------------------------------------------------- JSON-LD
+
+
+def prepare_jsonld(data: bytes, where: str) -> bytes:
+    """The JSON-LD document with its contexts made local (see
+    :func:`rusgraph.jsonld.local_contexts`) and its node ids checked; SourceError with the
+    line and column of a JSON syntax error."""
+    from .jsonld import local_contexts
+
+    text = decode_utf8(data, where)
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SourceError(f"cannot parse json-ld: {exc.msg}", where=f"{where}, line {exc.lineno}, column {exc.colno}",
+                          hint="fix the JSON at that place and run again") from None
+    except RecursionError:
+        raise SourceError("cannot parse json-ld: too deeply nested", where=where) from None
+    doc = local_contexts(doc, where)
+    for value in _node_ids(doc):
+        why = iri_problem(value, relative_ok=True)
+        if why:
+            raise SourceError(f"the @id {value!r} is not an IRI ({why}), so the node would be dropped without a word",
+                              where=where, hint="write a full IRI (https://...), a compact IRI (rus:...) or a "
+                                                "blank node id (_:name)")
+    return json.dumps(doc, ensure_ascii=False).encode("utf-8")
+
+
+def _node_ids(node: Any) -> Iterable[str]:
+    """Every "@id" string of node objects (not inside contexts)."""
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            for key, value in item.items():
+                if key == "@context":
+                    continue
+                if key == "@id" and isinstance(value, str):
+                    yield value
+                elif isinstance(value, (dict, list)):
+                    stack.append(value)
+
+
+# -------------------------------------------------------------------------------- IRIs
+
+
+def iri_problem(iri: str, *, relative_ok: bool = False) -> str | None:
+    """Why ``iri`` is not an IRI (a character it cannot hold, no scheme), or None."""
+    if iri.startswith("_:") and relative_ok:
+        return None
+    m = _BAD_IRI_CHAR.search(iri)
+    if m:
+        ch = m.group(0)
+        return ("a space" if ch == " " else f"the character {ch!r}" if ch.isprintable() and not 0xD800 <= ord(ch) <= 0xDFFF
+                else f"the code point U+{ord(ch):04X}")
+    if not relative_ok and not _SCHEME.match(iri):
+        return "no scheme such as https:"
+    return None
+
+
+def check_iris(triples: Iterable[tuple[Any, Any, Any]], where: str, text: str | None = None) -> None:
+    """SourceError for the first IRI (subject, predicate, object or datatype) that is not
+    one, with its line when ``text`` (the file) shows where it stands."""
+    from rdflib import Literal, URIRef
+
+    seen: set[str] = set()
+    for triple in triples:
+        for term in triple:
+            if isinstance(term, Literal):
+                term = term.datatype
+            if not isinstance(term, URIRef) or term in seen:
+                continue
+            why = iri_problem(str(term))
+            if why:
+                spot = where
+                if text is not None:  # the IRI as written, else its part before the bad character
+                    iri = str(term)
+                    cut = _BAD_IRI_CHAR.search(iri)
+                    for probe in (f"<{iri}>", f"<{iri[:cut.start()]}" if cut else None, iri):
+                        at = text.find(probe) if probe and len(probe) > 1 else -1
+                        if at >= 0:
+                            spot = f"{where}, line {line_col(text, at)[0]}"
+                            break
+                raise SourceError(f"invalid IRI {str(term)!r}: it holds {why}", where=spot,
+                                  hint="percent-encode the character (a space is %20) or fix the IRI")
+            seen.add(term)

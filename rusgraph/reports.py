@@ -1,19 +1,22 @@
 """Write every canned report at once, with an index page, and say what one report is.
 
 Owns: ``rusgraph report --all``: one file per report in the chosen format, the district
-report once per district with a plan in the graph, and ``index.html`` linking them, every
-file written atomically; and the text of ``rusgraph report NAME --help`` (the report's
-question, columns and parameters, from the ``#+`` header of its .rq file). Reports with
-other required parameters are skipped and listed as such on the index. It must not parse
-command-line options or print.
+report once per district with a plan in the graph (``district-CODE-NAME.ext``; in html the
+printable page of rusgraph.district_page), and ``index.html`` linking them. The directory
+is written beside the old one and swapped in whole, so a reader (or an interrupted run)
+sees the old reports or the new ones, never a mix; a directory holding other files is
+refused. Reports with other required parameters are skipped and listed on the index.
+Also the text of ``rusgraph report NAME --help`` (question, basis, columns, parameters,
+from the ``#+`` header of its .rq file). It must not parse command-line options or print.
 """
 
 from __future__ import annotations
 
+import re
 from html import escape
 from pathlib import Path
 
-from .atomic import write_text_atomic
+from .atomic import replace_dir_atomic
 from .formats import Labeler, write_select
 from .graph import KnowledgeGraph
 from .html import page
@@ -103,23 +106,24 @@ def _district_file(code: str, name: str, suffix: str) -> str:
 
 def write_all(kg: KnowledgeGraph, directory: str | Path, *, fmt: str = "html", lang: str = "nb") -> list[Path]:
     """Write every report; the ``district`` report once per district with a plan (in html
-    the printable district page, rusgraph.district_page, with the graph validated once)."""
+    the printable district page, with the graph validated once)."""
     from .districts import planned_districts
     from .engine import lookup_graph
+    from .errors import RusgraphError
 
     out = Path(directory)
-    out.mkdir(parents=True, exist_ok=True)
     lookup = lookup_graph(kg)
     label = Labeler(lookup, lang)
-    written: list[Path] = []
+    files: dict[str, bytes] = {}
     items = []
+    queries = list_queries()
     report = None
-    for q in list_queries():
+    for q in queries:
         required = [p.name for p in q.params if p.required]
         if required == ["district"]:
             pages = []
-            for code, name in planned_districts(lookup):
-                path = out / _district_file(code, name, SUFFIX[fmt])
+            for code, district in planned_districts(lookup):
+                name = _district_file(code, district, SUFFIX[fmt])
                 if fmt == "html":
                     from .district_page import district_findings, district_page
                     from .validation import validate
@@ -129,10 +133,9 @@ def write_all(kg: KnowledgeGraph, directory: str | Path, *, fmt: str = "html", l
                                          findings=district_findings(kg, code, lang=lang, report=report))
                 else:
                     result = run_query(kg, q, {"district": code}, lang=lang)
-                    text = write_select(result, fmt, labeler=label, title=f"{q.title(lang)}: {name}", lang=lang)
-                write_text_atomic(path, text)
-                written.append(path)
-                pages.append(f'<a href="{escape(path.name)}">{escape(name)}</a>')
+                    text = write_select(result, fmt, labeler=label, title=f"{q.title(lang)}: {district}", lang=lang)
+                files[name] = text.encode("utf-8")
+                pages.append(f'<a href="{escape(name)}">{escape(district)}</a>')
             items.append(f"<li>{escape(q.title(lang))} (<code>{escape(q.name)}</code>): {', '.join(pages)}</li>")
             continue
         if required:
@@ -140,13 +143,17 @@ def write_all(kg: KnowledgeGraph, directory: str | Path, *, fmt: str = "html", l
                          f"{'trenger parameter' if lang == 'nb' else 'needs a parameter'}</li>")
             continue
         result = run_query(kg, q, lang=lang)
-        path = out / f"{q.name}{SUFFIX[fmt]}"
-        write_text_atomic(path, write_select(result, fmt, labeler=label, title=q.title(lang), lang=lang))
-        written.append(path)
-        items.append(f'<li><a href="{escape(path.name)}">{escape(q.title(lang))}</a> '
+        name = f"{q.name}{SUFFIX[fmt]}"
+        files[name] = write_select(result, fmt, labeler=label, title=q.title(lang), lang=lang).encode("utf-8")
+        items.append(f'<li><a href="{escape(name)}">{escape(q.title(lang))}</a> '
                      f"(<code>{escape(q.name)}</code>, {len(result.rows)})</li>")
     title = "rusgraph-rapporter" if lang == "nb" else "rusgraph reports"
-    index = out / "index.html"
-    write_text_atomic(index, page(title, "<ul>" + "".join(items) + "</ul>", lang=lang))
-    written.append(index)
-    return written
+    files["index.html"] = page(title, "<ul>" + "".join(items) + "</ul>", lang=lang).encode("utf-8")
+    # what an earlier --all may have written: a report's name, perhaps with a suffix of its
+    # own (one file per parameter value), in any of the formats
+    ours = re.compile("index\\.html|(?:" + "|".join(re.escape(q.name) for q in queries) + r")(?:[-_.][\w.-]*)?(?:"
+                      + "|".join(re.escape(x) for x in sorted(set(SUFFIX.values()))) + ")")
+    try:
+        return replace_dir_atomic(out, files, lambda name: ours.fullmatch(name) is not None)
+    except (FileExistsError, NotADirectoryError) as exc:
+        raise RusgraphError("cannot write the reports there", where=str(out), hint=str(exc)) from None

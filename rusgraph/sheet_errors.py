@@ -112,6 +112,16 @@ MESSAGES: list[tuple[str, Any]] = [
     (r"local number (?P<x>.*) is used twice \(also row (?P<row>\d+)\)", "nummeret {x} er brukt to ganger (også rad {row})"),
     (r"one (?P<what>status|risk) per row, not (?P<n>\d+)", lambda m: f"én {_what(m)} per rad, ikke {m.group('n')}"),
     (r"the plan has no measures: every row is empty", "planen har ingen tiltak: alle radene er tomme"),
+    (r"the part (?P<x>\S+) unpacks to (?P<n>[\d,]+) bytes from (?P<m>[\d,]+): no spreadsheet packs that tightly "
+     r"\(a zip bomb\?\)", "delen {x} pakkes ut til {n} byte fra {m}: intet regneark pakkes så tett (en zip-bombe?)"),
+    (r"the workbook unpacks to more than (?P<n>\d+) MiB", "arbeidsboken pakkes ut til mer enn {n} MiB"),
+    (r"the sheet declares (?P<r>[\d,]+) rows and (?P<c>[\d,]+) columns \(more than (?P<mr>[\d,]+) rows or "
+     r"(?P<mc>\d+) columns\)", "arket oppgir {r} rader og {c} kolonner (mer enn {mr} rader eller {mc} kolonner)"),
+    (r"the sheet goes on past row (?P<n>[\d,]+)", "arket fortsetter forbi rad {n}"),
+    (r"a cell far to the right of the data", "en celle langt til høyre for dataene"),
+    (r"a cell far below the data \(the rows before it are empty back to row (?P<n>\d+)\)",
+     "en celle langt under dataene (radene før den er tomme tilbake til rad {n})"),
+    (r"the file has (?P<n>[\d,]+) bytes, more than a plan's (?P<m>\d+) MiB", "filen har {n} byte, mer enn en plans {m} MiB"),
 ]
 
 HINTS: list[tuple[str, Any]] = [
@@ -160,6 +170,15 @@ HINTS: list[tuple[str, Any]] = [
     (r"give every measure its own number", "gi hvert tiltak sitt eget nummer"),
     (r"keep one value", "behold én verdi"),
     (r"write one measure per row under the header row", "skriv ett tiltak per rad under overskriftsraden"),
+    (r"open the file in Excel and save it again; if it is not yours, do not open it",
+     "åpne filen i Excel og lagre den på nytt; er den ikke din, så ikke åpne den"),
+    (r"split the plan into several workbooks", "del planen i flere arbeidsbøker"),
+    (r"split the plan into several files", "del planen i flere filer"),
+    (r"delete the rows and columns after the data \(select them, right-click, Delete\) and save again",
+     "slett radene og kolonnene etter dataene (merk dem, høyreklikk, Slett) og lagre på nytt"),
+    (r"delete the rows after the data and save again", "slett radene etter dataene og lagre på nytt"),
+    (r"rusgraph reads up to column (?P<x>\S+): move or delete it", "rusgraph leser til og med kolonne {x}: flytt eller slett den"),
+    (r"delete it, or move it up to the data", "slett den, eller flytt den opp til dataene"),
 ]
 
 _PLACE = {"nb": ("ark", "rad", "linje", "kolonne"), "en": ("sheet", "row", "line", "column")}

@@ -1,8 +1,10 @@
 """Load sources into a KnowledgeGraph.
 
 Owns: reading files, directories and URLs (format from the suffix or the server's
-content type), and turning parse failures into SourceError with the file and line. With no
-arguments it loads the bundled ontology, shapes and data. It must not infer or validate.
+content type), parsing with rdflib what rdflib holds (the ontology, the shapes, and data on
+the plain engine; on the fast path :mod:`rusgraph.fastload` parses data with Oxigraph), and
+turning parse failures into SourceError with the file and line. With no arguments it loads
+the bundled ontology, shapes and data. It must not infer or validate.
 """
 
 from __future__ import annotations
@@ -50,64 +52,110 @@ def _line_of(exc: Exception) -> str:
     return ""
 
 
+def _caret_line(message: str, text: str) -> str:
+    """'line N' from rdflib's "... at ^ in BEFORE^AFTER" messages (a quote never closed)."""
+    m = re.search(r" at \^ in (.*)\^(.*)$", message, re.S)
+    if not m:
+        return ""
+    at = text.find(m.group(1) + m.group(2))
+    if at < 0:
+        return ""
+    from .inputs import line_col
+
+    return f"line {line_col(text, at + len(m.group(1)))[0]}"
+
+
 def _short_reason(exc: Exception) -> str:
     text = " ".join(str(exc).split())
     return text[:300]
 
 
+def read_source(thing: Path | str, fmt: str | None = None) -> tuple[bytes, str, str, str]:
+    """(bytes, format, where, base IRI) of a local file or an http(s) URL."""
+    if isinstance(thing, str):
+        body, fetched = fetch_url(thing)
+        return body, fmt or fetched, thing, thing
+    if not thing.exists():
+        raise SourceError("file not found", where=str(thing), hint="check the path")
+    if thing.is_dir():
+        raise SourceError("expected a file, got a directory", where=str(thing))
+    fmt = fmt or _format_for(thing.name)
+    try:
+        data = thing.read_bytes()
+    except OSError as exc:
+        raise SourceError(f"cannot read the file: {exc.strerror or exc}", where=str(thing)) from None
+    return data, fmt, str(thing), thing.resolve().as_uri()
+
+
 def parse_file(path: Path, fmt: str | None = None) -> Graph:
-    """Parse one RDF file; SourceError names the file and line on failure."""
-    if not path.exists():
-        raise SourceError("file not found", where=str(path), hint="check the path")
-    if path.is_dir():
-        raise SourceError("expected a file, got a directory", where=str(path))
-    fmt = fmt or _format_for(path.name)
+    """Parse one RDF file with rdflib (the ontology, shapes, and data on the plain engine);
+    SourceError names the file and line on failure."""
+    return parse_bytes(*read_source(path, fmt))
+
+
+def parse_bytes(data: bytes, fmt: str, where: str, base: str) -> Graph:
+    """``data`` parsed by rdflib after the checks of :mod:`rusgraph.inputs` (no entity
+    expansion, no remote context); an IRI that is not one is refused after parsing, since
+    rdflib lets some through."""
+    from .inputs import check_iris, check_xml_entities, decode_utf8, prepare_jsonld
+
+    if fmt == "xml":
+        check_xml_entities(data, where)
+    elif fmt == "json-ld":
+        data = prepare_jsonld(data, where)
+    text = None if fmt == "xml" else decode_utf8(data, where)  # XML declares its own encoding
     g = Dataset() if fmt in QUAD_FORMATS else Graph()
     try:
-        with path.open("rb") as fh:
-            g.parse(fh, format=fmt, publicID=path.resolve().as_uri())
+        g.parse(data=text if text is not None else data, format=fmt, publicID=base)
     except SourceError:
         raise
+    except RecursionError:
+        raise SourceError(f"cannot parse {fmt}: too deeply nested for rdflib's parser", where=where,
+                          hint="the default engine reads it (pip install 'rusgraph[fast]' and leave "
+                               "RUSGRAPH_ENGINE unset)") from None
     except Exception as exc:  # rdflib raises many unrelated types for bad input
-        line = _line_of(exc)
-        where = f"{path}, {line}" if line else str(path)
-        raise SourceError(f"cannot parse {fmt}: {_short_reason(exc)}", where=where,
+        line = _line_of(exc) or (_caret_line(str(exc), text) if text is not None else "")
+        raise SourceError(f"cannot parse {fmt}: {_short_reason(exc)}", where=f"{where}, {line}" if line else where,
                           hint="fix the syntax at that place and run again") from exc
+    if isinstance(g, Dataset):
+        check_iris(((c.identifier, s, o) for s, _p, o, c in g.quads((None, None, None, None))), where, text)
+    check_iris(g.triples((None, None, None)) if not isinstance(g, Dataset) else
+               ((s, p, o) for s, p, o, _c in g.quads((None, None, None, None))), where, text)
     return g
 
 
-def parse_url(url: str, timeout: float = 30.0) -> Graph:
-    """Fetch and parse an RDF document over HTTP(S)."""
-    import urllib.error
-    import urllib.request
+def fetch_url(url: str, timeout: float = 30.0) -> tuple[bytes, str]:
+    """The body of an RDF document at ``url`` and its format (from the content type, else
+    the suffix); the whole answer within ``timeout`` seconds."""
+    from .errors import EndpointError
+    from .transport import exchange
 
     accept = "text/turtle, application/n-triples;q=0.9, application/ld+json;q=0.8, application/rdf+xml;q=0.7"
-    req = urllib.request.Request(url, headers={"Accept": accept})
     try:
-        with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 (http/https checked)
-            body = resp.read()
-            ctype = resp.headers.get_content_type()
-    except urllib.error.HTTPError as exc:
-        raise SourceError(f"HTTP {exc.code} {exc.reason}", where=url, hint="check the URL") from None
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise SourceError(f"cannot fetch: {reason}", where=url, hint="check the URL and the network") from None
+        # A GET without credentials: redirects are followed (w3id.org and the like redirect
+        # across hosts), each with the same deadline.
+        answer = exchange("GET", url, None, {"Accept": accept, "User-Agent": "rusgraph"}, timeout=timeout,
+                          follow_redirects=True)
+    except EndpointError as exc:
+        raise SourceError(f"cannot fetch: {exc.message}", where=url, hint=exc.hint or "check the URL") from None
+    if answer.status >= 400:
+        raise SourceError(f"HTTP {answer.status}", where=url, hint="check the URL")
     by_type = {
         "text/turtle": "turtle",
         "application/n-triples": "nt",
         "application/ld+json": "json-ld",
         "application/rdf+xml": "xml",
         "application/trig": "trig",
+        "application/n-quads": "nquads",
     }
-    fmt = by_type.get(ctype) or _format_for(url)
-    g = Dataset() if fmt in QUAD_FORMATS else Graph()
-    try:
-        g.parse(data=body, format=fmt, publicID=url)
-    except Exception as exc:
-        line = _line_of(exc)
-        raise SourceError(f"cannot parse {fmt}: {_short_reason(exc)}",
-                          where=f"{url}, {line}" if line else url) from exc
-    return g
+    ctype = answer.headers.get("content-type", "").split(";")[0].strip().lower()
+    return answer.body, by_type.get(ctype) or _format_for(url)
+
+
+def parse_url(url: str, timeout: float = 30.0) -> Graph:
+    """Fetch and parse an RDF document over HTTP(S) with rdflib."""
+    body, fmt = fetch_url(url, timeout)
+    return parse_bytes(body, fmt, url, url)
 
 
 def _expand(item: Source, key_root: Path | None = None) -> list[tuple[str, Graph | Path | str]]:
@@ -189,12 +237,12 @@ def load(
     shape_items = [bundled_dir("shapes")] if shapes is None else list(shapes)
     data_items = bundled_data_sources() if data is None else list(data)
 
-    from .engine import fast, fast_load
+    from .engine import fast
 
-    if fast():  # Oxigraph store first; rdflib graphs of the parts only when asked for
-        kg = fast_load(data_items, onto_items, shape_items)
-        if kg is not None:
-            return kg
+    if fast():  # every file parsed once, by Oxigraph, into the store; rdflib graphs of parts when asked for
+        from .fastload import fast_load
+
+        return fast_load(data_items, onto_items, shape_items)
     parts: dict[URIRef, Graph] = {}
     names: list[str] = []
     for item in data_items:

@@ -62,7 +62,8 @@ def test_installed_wheel_runs_outside_the_checkout(wheel, tmp_path):
     assert r.returncode == 0, r.stderr
     lines = r.stdout.splitlines()
     assert lines[0] == "district,strategy,placed,stated,curated,measures"
-    assert len(lines) == 1 + 5 * 3 + 1  # five districts with plans x three strategies, and Ullern's own fourth
+    # five districts with plans x the city's three strategies, and Ullern's own fourth
+    assert len(lines) == 1 + 5 * 3 + 1
 
 
 @pytest.fixture(scope="module")

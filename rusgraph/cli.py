@@ -243,7 +243,7 @@ def _connect(remote: dict[str, Any]):  # type: ignore[no-untyped-def]
 def _target(remote: dict[str, Any] | None, data, ontology, no_ontology, inference):  # type: ignore[no-untyped-def]
     """The Endpoint when --endpoint is given (local-only options refused), else the loaded graph."""
     if remote is None:
-        return _load(data, ontology, no_ontology, inference, upper=True)
+        return _load(data, ontology, no_ontology, inference, upper="plan")
     if data or ontology or no_ontology or inference != "none" or _with_bundled():
         raise CliError("--endpoint queries the store: leave out DATA, --ontology and --inference "
                        "(push inferred triples with rusgraph push --with-inferred)")
@@ -278,13 +278,13 @@ def _label_graph(target, result, fmt):  # type: ignore[no-untyped-def]
 
 
 def _load(data: tuple[str, ...], ontology: tuple[str, ...], no_ontology: bool, inference: str,
-          *, shapes: tuple[str, ...] | None = None, upper: bool = False):  # type: ignore[no-untyped-def]
+          *, shapes: tuple[str, ...] | None = None, upper: str = ""):  # type: ignore[no-untyped-def]
     """The KnowledgeGraph of DATA (plan spreadsheets imported), beside the bundled data with
     --with-bundled; ``upper``: with the bundled upper levels when DATA has none."""
     return _load_inputs(data, ontology, no_ontology, inference, shapes=shapes, upper=upper).kg
 
 
-def _load_inputs(data, ontology, no_ontology, inference, *, shapes=None, upper=False, note=True):  # type: ignore[no-untyped-def]
+def _load_inputs(data, ontology, no_ontology, inference, *, shapes=None, upper="", note=True):  # type: ignore[no-untyped-def]
     from dataclasses import replace
 
     from .inference import infer
@@ -421,7 +421,7 @@ def validate(data, ontology, no_ontology, inference, shapes, fmt, fail_on, distr
 
     sheets: tuple = ()  # plan spreadsheets (.xlsx, .csv) among DATA, imported in memory
     if remote is None:
-        loaded = _load_inputs(data, ontology, no_ontology, inference, shapes=shapes, upper=True, note=False)
+        loaded = _load_inputs(data, ontology, no_ontology, inference, shapes=shapes, upper="always", note=False)
         kg, sheets = loaded.kg, loaded.sheets
     else:
         kg = _fetch(remote, data, ontology, no_ontology, inference, shapes)
@@ -526,7 +526,7 @@ def report(ctx, name, data, ontology, no_ontology, inference, list_, all_, param
             raise CliError("--all writes every report into --output-dir: leave out --param and -o")
         from .reports import check_basis, write_all
 
-        kg = _load(data, ontology, no_ontology, inference, upper=True)
+        kg = _load(data, ontology, no_ontology, inference, upper="plan")
         check_basis(kg)
         for p in write_all(kg, output_dir, fmt=fmt, lang=lang):
             click.echo(f"wrote {p}", err=True)
@@ -874,7 +874,7 @@ def serve(data, ontology, no_ontology, inference, host, port, allow_remote, allo
 
     from .server import serve as run_serve
 
-    kg = _load(data, ontology, no_ontology, inference, upper=True)  # a plan alone is served with the upper levels
+    kg = _load(data, ontology, no_ontology, inference, upper="plan")  # a plan alone is served with the upper levels
     # SIGTERM stops the server as Ctrl-C does (serve() and the finally below clean up for
     # both); Ctrl-C is re-armed because a shell starting us in the background ignores it.
     before = (signal.signal(signal.SIGTERM, lambda *_: sys.exit(EXIT_OK)),

@@ -55,19 +55,23 @@ def spreadsheet_sources(data: Sequence[Any]) -> tuple[list[Any], list[Any]]:
     return items, plans
 
 
-def has_city_plan(kg: KnowledgeGraph) -> bool:
-    """Whether the graph has the strategies a plan is evaluated against."""
+_ASK = "PREFIX rus: <https://w3id.org/rusgraph/ontology#>\nASK WHERE {{ ?x a rus:{cls} }}"
+
+
+def has(kg: KnowledgeGraph, cls: str) -> bool:
+    """Whether the graph has a resource of class rus:``cls`` (Strategy, DistrictPlan)."""
     from .queries import run_query
 
-    return bool(run_query(kg, "PREFIX rus: <https://w3id.org/rusgraph/ontology#>\n"
-                              "ASK WHERE { ?s a rus:Strategy }").boolean)
+    return bool(run_query(kg, _ASK.format(cls=cls)).boolean)
 
 
 def load_inputs(data: Sequence[Any], *, ontology: Sequence[Any] | None = None, shapes: Sequence[Any] | None = None,
-                with_bundled: bool = False, upper: bool = False) -> Loaded:
+                with_bundled: bool = False, upper: str = "") -> Loaded:
     """Load DATA (no DATA: the bundled data). ``with_bundled`` puts the bundled data (upper
-    levels and the five plans) beside DATA; ``upper`` adds the bundled upper levels when
-    DATA has no strategies of its own (a district's plan alone)."""
+    levels and the five plans) beside DATA. ``upper`` adds the bundled upper levels when
+    DATA has no strategies of its own: "plan" only when DATA holds a district plan (a
+    district's plan alone; other data, say for an ad-hoc query, stays as given), "always"
+    whatever DATA holds (validate: the shapes check links against the city plan)."""
     from .sources import bundled_data_sources, load
 
     if not data:
@@ -77,7 +81,7 @@ def load_inputs(data: Sequence[Any], *, ontology: Sequence[Any] | None = None, s
         return Loaded(load([*bundled_data_sources(), *items], ontology=ontology, shapes=shapes), tuple(sheets),
                       (UPPER_LEVELS, BUNDLED_PLANS))
     kg = load(items, ontology=ontology, shapes=shapes)
-    if upper and not has_city_plan(kg):
+    if upper and not has(kg, "Strategy") and (upper == "always" or has(kg, "DistrictPlan")):
         kg = load([*bundled_data_sources(upper_only=True), *items], ontology=ontology, shapes=shapes)
         return Loaded(kg, tuple(sheets), (UPPER_LEVELS,))
     return Loaded(kg, tuple(sheets))

@@ -125,7 +125,8 @@ def main() -> None:
         print(json.dumps(_child(args.child, args.url, args.data)))
         return
     import rusgraph
-    from rusgraph.remote import Endpoint, push
+    from rusgraph.push import push
+    from rusgraph.remote import Endpoint
 
     rows = []
     for name in args.sizes.split(","):

@@ -33,10 +33,22 @@ class CliError(click.ClickException):
 def _handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from .errors import RusgraphError
+        from .errors import RusgraphError, SpreadsheetError
 
         try:
             return fn(*args, **kwargs)
+        except SpreadsheetError as exc:  # every bad cell, in --lang; as data under --format json|csv
+            if _debug():
+                raise
+            from .sheet_errors import for_planner, render
+
+            if not for_planner(exc):
+                raise CliError(str(exc)) from None
+            lang = kwargs.get("lang") or "nb"
+            if kwargs.get("fmt") in ("json", "csv"):
+                click.echo(render(exc, kwargs["fmt"], lang), nl=False)
+            click.echo(render(exc, "text", lang), err=True, nl=False)
+            sys.exit(EXIT_ERROR)
         except RusgraphError as exc:
             if _debug():
                 raise
@@ -168,6 +180,8 @@ def source_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     fn = click.option("--input-format", type=click.Choice([*RDF_FORMATS, *RDF_ALIASES], case_sensitive=False),
                       default="turtle", show_default=True, expose_value=False, callback=_remember_input_format,
                       help="Format of DATA read from standard input ('-').")(fn)
+    fn = click.option("--with-bundled", is_flag=True, expose_value=False, callback=_remember,
+                      help="Put DATA beside the bundled data (the five plans and the levels above them).")(fn)
     return fn
 
 
@@ -188,6 +202,17 @@ def _stdin_sources(items: list[Any]) -> list[Any]:
     fmt = graph_format(click.get_current_context().meta.get("rusgraph.input_format", "turtle")).rdflib_name
     graph = parse_stdin(click.get_binary_stream("stdin").read(), fmt)
     return [graph if item == "-" else item for item in items]
+
+
+def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """Keep an option every loading command shares in ctx.meta, read by _load."""
+    ctx.meta[f"rusgraph.{param.name}"] = value
+    return value
+
+
+def _with_bundled() -> bool:
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx and ctx.meta.get("rusgraph.with_bundled"))
 
 
 def lang_option(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -244,8 +269,8 @@ def _connect(remote: dict[str, Any]):  # type: ignore[no-untyped-def]
 def _target(remote: dict[str, Any] | None, data, ontology, no_ontology, inference):  # type: ignore[no-untyped-def]
     """The Endpoint when --endpoint is given (local-only options refused), else the loaded graph."""
     if remote is None:
-        return _load(data, ontology, no_ontology, inference)
-    if data or ontology or no_ontology or inference != "none":
+        return _load(data, ontology, no_ontology, inference, upper="plan")
+    if data or ontology or no_ontology or inference != "none" or _with_bundled():
         raise CliError("--endpoint queries the store: leave out DATA, --ontology and --inference "
                        "(push inferred triples with rusgraph push --with-inferred)")
     return _connect(remote)
@@ -256,8 +281,8 @@ def _fetch(remote, data, ontology, no_ontology, inference, shapes):  # type: ign
     from .inference import infer
     from .remote import load_from_endpoint
 
-    if data:
-        raise CliError("give DATA or --endpoint, not both")
+    if data or _with_bundled():
+        raise CliError("give DATA (or --with-bundled) or --endpoint, not both")
     kg = load_from_endpoint(_connect(remote), ontology=[] if no_ontology else (list(ontology) or None),
                             shapes=list(shapes) if shapes else None)
     _info(f"fetched {len(kg.data)} data triples in {len(kg.parts)} graph(s) from {kg.sources[0]}")
@@ -294,18 +319,28 @@ def _label_graph(target, result, fmt):  # type: ignore[no-untyped-def]
 
 
 def _load(data: tuple[str, ...], ontology: tuple[str, ...], no_ontology: bool, inference: str,
-          *, shapes: tuple[str, ...] | None = None, keep_upper: bool = False):  # type: ignore[no-untyped-def]
-    from .inference import infer
-    from .sources import bundled_data_sources, load
+          *, shapes: tuple[str, ...] | None = None, upper: str = ""):  # type: ignore[no-untyped-def]
+    """The KnowledgeGraph of DATA (plan spreadsheets imported), beside the bundled data with
+    --with-bundled; ``upper``: with the bundled upper levels when DATA has none."""
+    return _load_inputs(data, ontology, no_ontology, inference, shapes=shapes, upper=upper).kg
 
-    if data:
-        items: list[Any] = _stdin_sources(list(data))
-        if keep_upper:
-            items = [*bundled_data_sources(upper_only=True), *items]
-    else:
-        items = None  # type: ignore[assignment]
+
+def _load_inputs(data, ontology, no_ontology, inference, *, shapes=None, upper="", note=True):  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from .inference import infer
+    from .userdata import UPPER_LEVELS, load_inputs
+
     onto = [] if no_ontology else (list(ontology) or None)
-    kg = load(items, ontology=onto, shapes=list(shapes) if shapes else None)
+    loaded = load_inputs(_stdin_sources(list(data)), ontology=onto, shapes=list(shapes) if shapes else None,
+                         with_bundled=_with_bundled(), upper=upper)
+    if loaded.added == (UPPER_LEVELS,):
+        if note:  # validate says so in its help: no news there
+            click.echo("note: DATA has no city plan; evaluated with the bundled upper levels (national goals, "
+                       "city plan, Oslostandards, vocabularies)", err=True)
+    elif loaded.added:
+        click.echo("note: DATA put beside the bundled data (five plans and the levels above them)", err=True)
+    kg = loaded.kg
     if logging.getLogger("rusgraph").isEnabledFor(logging.INFO):  # counting may parse (rdflib path)
         from .engine import data_size
 
@@ -313,7 +348,7 @@ def _load(data: tuple[str, ...], ontology: tuple[str, ...], no_ontology: bool, i
     if inference != "none":
         kg = infer(kg, inference)  # type: ignore[arg-type]
         _info(f"inferred {len(kg.inferred)} triples ({inference})")
-    return kg
+    return replace(loaded, kg=kg)
 
 
 def _info(msg: str) -> None:
@@ -360,8 +395,8 @@ def main(ctx: click.Context, verbose: int, debug: bool, backend: str | None, raw
     """Oslo's drug-policy plans as one linked, checkable knowledge graph.
 
     With no DATA arguments every command works on the bundled ontology, shapes and data
-    (five district plans and the levels above them). DATA paths replace the bundled data;
-    the bundled ontology stays unless --no-ontology.
+    (five district plans and the levels above them). DATA paths (RDF or plan spreadsheets) replace
+    the bundled plans (--with-bundled keeps them); the bundled ontology stays unless --no-ontology.
 
     \b
     Examples:
@@ -369,7 +404,7 @@ def main(ctx: click.Context, verbose: int, debug: bool, backend: str | None, raw
       rusgraph report coverage --lang en
       rusgraph query -e 'SELECT (COUNT(*) AS ?n) WHERE { ?m a rus:Measure }'
     """
-    ctx.obj = {"debug": debug}
+    ctx.obj = {"debug": debug, "verbose": verbose}
     if raw_cells:
         from .formats import raw_cells as keep_cells
 
@@ -424,16 +459,15 @@ def validate(data, ontology, no_ontology, inference, shapes, fmt, fail_on, distr
     plans. With --engine reference, --ontology or --inference (or shapes the compiler does
     not take), the data is read from the store (one CONSTRUCT per graph) and checked here.
     """
-    from .findings import findings, known_district, matches_district, render_csv, render_json, render_text, counts_line
+    from .findings import findings, known_district, matches_district, render_csv, render_json
+    from .findings_text import summary
     from .validation import validate as run_validate
 
-    sheets: list = []  # plan spreadsheets (.xlsx, .csv) among DATA, imported in memory
+    sheets: tuple = ()  # plan spreadsheets (.xlsx, .csv) among DATA, imported in memory
     report = None  # set here when the shapes ran at the store
     if remote is None:
-        from .spreadsheet import split_sources
-
-        items, sheets = split_sources(data)
-        kg = _load(tuple(items), ontology, no_ontology, inference, shapes=shapes, keep_upper=True)
+        loaded = _load_inputs(data, ontology, no_ontology, inference, shapes=shapes, upper="always", note=False)
+        kg, sheets = loaded.kg, loaded.sheets
     else:
         kg, report = _validate_at_store(remote, data, ontology, no_ontology, inference, shapes, engine)
     if district and not known_district(district, kg):
@@ -441,12 +475,18 @@ def validate(data, ontology, no_ontology, inference, shapes, fmt, fail_on, distr
     if report is None:
         report = run_validate(kg, engine=engine)
     found = [f for f in findings(report, kg, lang=lang) if matches_district(f, district, kg)]
-    if sheets and fmt != "turtle":  # results placed on sheet, row and column
+    if fmt == "text":  # for planners: summary first, rules in plain words, grouped, worst first
+        from . import findings_text as ft
+        from .spreadsheet import place
+
+        items = ft.placed_items(place(found, sheets), kg, lang) if sheets else ft.items(found, kg, lang)
+        verbose = bool(click.get_current_context().find_root().obj.get("verbose"))
+        text = ft.render(items, kg.shapes, lang, verbose=verbose,
+                         plans=ft.checked_plans(kg, district) if remote is None else None)
+    elif sheets and fmt != "turtle":  # results placed on sheet, row and column
         from .spreadsheet import place, render_placed
 
         text = render_placed(place(found, sheets), fmt, lang)
-    elif fmt == "text":
-        text = render_text(found, lang)
     elif fmt == "json":
         text = render_json(found, report, lang)
     elif fmt == "csv":
@@ -456,7 +496,7 @@ def validate(data, ontology, no_ontology, inference, shapes, fmt, fail_on, distr
 
         text = serialize_graph(report.graph, "turtle")
     _emit(text, output)
-    click.echo(counts_line(found, lang), err=True)
+    click.echo(summary(found, lang), err=True)
     worst = {"violation": ("Violation",), "warning": ("Violation", "Warning"),
              "info": ("Violation", "Warning", "Info"), "none": ()}[fail_on]
     sys.exit(EXIT_FOUND if any(f.result.severity in worst for f in found) else EXIT_OK)
@@ -465,11 +505,20 @@ def validate(data, ontology, no_ontology, inference, shapes, fmt, fail_on, distr
 # ------------------------------------------------------------------------------ report
 
 
-@main.command()
+class _ReportCommand(click.Command):
+    """`report NAME --help` shows that report's help: --help is an ordinary flag here, read
+    after NAME, rather than click's eager option that answers before NAME is known."""
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        return None
+
+
+@main.command(cls=_ReportCommand)
 @click.argument("name", required=False)
 @source_options
 @click.option("--list", "list_", is_flag=True, help="List the canned reports and exit.")
-@click.option("--all", "all_", is_flag=True, help="Write every report into --output-dir.")
+@click.option("--all", "all_", is_flag=True, help="Write every report into --output-dir (the district report "
+              "once per district); every argument is then DATA.")
 @click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE", help="A report parameter.")
 @click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS, case_sensitive=False), default="table",
               show_default=True, help="SELECT/ASK: table, csv, tsv, json (= srj), srx (= xml), md, html; "
@@ -478,45 +527,77 @@ def validate(data, ontology, no_ontology, inference, shapes, fmt, fail_on, distr
 @lang_option
 @output_option
 @endpoint_options
+@click.option("-h", "--help", "help_", is_flag=True,
+              help="Show this message; after a report NAME, that report's question, columns and parameters.")
+@click.pass_context
 @_handle_errors
-def report(name, data, ontology, no_ontology, inference, list_, all_, params, fmt, output_dir, lang, output, remote):  # type: ignore[no-untyped-def]
+def report(ctx, name, data, ontology, no_ontology, inference, list_, all_, params, fmt, output_dir, lang, output, remote, help_):  # type: ignore[no-untyped-def]
     """Run a canned report by NAME (see --list).
+
+    DATA (Turtle, or plan spreadsheets .xlsx/.csv) replaces the bundled plans and is
+    evaluated with the bundled upper levels when it has none; --with-bundled puts it beside
+    the five bundled plans. A report whose graph has no district plan or no strategies
+    says so and exits 2.
 
     \b
     Examples:
       rusgraph report --list
+      rusgraph report coverage --help
       rusgraph report coverage
-      rusgraph report measures --format csv -o measures.csv
-      rusgraph report district --param district=Grorud --lang en
+      rusgraph report coverage --with-bundled alna.xlsx
+      rusgraph report measures --param district=Grorud --format csv -o measures.csv
+      rusgraph report district --param district=Grorud --format html -o grorud.html
       rusgraph report --all --format html -d reports/
       rusgraph report coverage --endpoint http://localhost:7878/query --format csv
     """
-    from .queries import get_query, list_queries
+    from .queries import check_params, get_query, list_queries
 
+    if help_:
+        if name and not all_:
+            from .reports import report_help
+
+            click.echo(report_help(get_query(name), lang, formats=SELECT_FORMATS), nl=False)
+        else:
+            click.echo(ctx.get_help())
+        return
     if list_:
         for q in list_queries():
             click.echo(f"{q.name:<12} {q.title(lang)}")
         return
     if all_:
+        data = (name, *data) if name else data  # NAME is never taken from DATA under --all
         if not output_dir:
             raise CliError("--all needs --output-dir DIR")
         if remote is not None:
             raise CliError("--all works on local data; run the reports one by one with --endpoint")
-        from .reports import write_all
+        if params or output:
+            raise CliError("--all writes every report into --output-dir: leave out --param and -o")
+        from .reports import check_basis, write_all
 
         fmt = {"srj": "json", "markdown": "md"}.get(fmt.lower(), fmt.lower())
         if fmt not in SELECT_FORMATS:
             raise CliError(f"--all writes {', '.join(SELECT_FORMATS)}, not {fmt}")
-        kg = _load(data, ontology, no_ontology, inference)
-        paths = write_all(kg, output_dir, fmt=fmt, lang=lang)
-        for p in paths:
+        kg = _load(data, ontology, no_ontology, inference, upper="plan")
+        check_basis(kg)
+        for p in write_all(kg, output_dir, fmt=fmt, lang=lang):
             click.echo(f"wrote {p}", err=True)
         return
     if not name:
         raise CliError("give a report NAME, or --list to see them")
     query = get_query(name)
+    values = _parse_params(params)
+    check_params(query, values)
     kg = _target(remote, data, ontology, no_ontology, inference)
-    _print_select(kg, query, _parse_params(params), fmt, lang, output)
+    from .reports import check_basis
+
+    check_basis(kg, values.get("district") if any(p.name == "district" for p in query.params) else None)
+    if query.name == "district" and query.path and fmt == "html":  # the printable page to hand on
+        from .district_page import district_findings, district_page
+
+        found = district_findings(kg, values["district"], lang=lang) if remote is None else None
+        _emit(district_page(kg, values["district"], lang=lang, findings=found), output)
+        return
+    _print_select(kg, query, values, fmt, lang, output)
 
 
 def _print_select(kg, query, params, fmt, lang, output):  # type: ignore[no-untyped-def]
@@ -669,6 +750,45 @@ def export(data, ontology, no_ontology, inference, fmt, with_inferred, without_o
         _emit(run_export(kg, fmt, **opts), None)
 
 
+@main.command()
+@source_options
+@click.option("-d", "--output-dir", "output_dir", required=True, type=click.Path(file_okay=False),
+              help="Directory to write the site into (created, or replaced whole if an earlier site).")
+@click.option("--sources", type=click.Path(exists=True, file_okay=False),
+              help="The plans' extracted texts (e.g. ../shared/seeds): measure pages quote their lines.")
+@click.option("--lang", type=click.Choice(["nb", "en"]), default="nb", show_default=True,
+              help="The language index.html opens in (every page is written in nb and en).")
+@_handle_errors
+def site(data, ontology, no_ontology, inference, output_dir, sources, lang):  # type: ignore[no-untyped-def]
+    """Write the plan atlas: the whole graph as a static, searchable site that works offline.
+
+    One page per district plan, measure, goal, strategy, Oslostandard, national goal and
+    unit, in nb and en, each with its Turtle and JSON-LD beside it; the coverage, standards
+    and goals reports on the index; the ontology, the rules and the reports described. A
+    plan given without upper levels is shown with the bundled ones. Open DIR/index.html in
+    a browser, or put DIR on any static web host (docs/site.md).
+
+    \b
+    Examples:
+      rusgraph site -d site/
+      rusgraph site -d site/ --sources ../shared/seeds --lang en
+      rusgraph site -d alna-site/ alna.ttl
+    """
+    import os
+
+    from .atlas import build_site
+
+    kg = _load(data, ontology, no_ontology, inference, keep_upper=True)
+    try:
+        result = build_site(kg, output_dir, lang=lang, sources=sources)
+    except FileExistsError as exc:
+        raise CliError(f"{exc}. Give a new or empty directory (an earlier site is replaced).") from None
+    for name in result.missing_sources:
+        click.echo(f"warning: {name} is not in {sources}; its pages name the file and lines only", err=True)
+    click.echo(f"wrote {result.pages} pages ({result.files} files) to {output_dir} in {result.seconds:.1f} s; "
+               f"open {os.path.join(output_dir, 'index.html')}", err=True)
+
+
 # ----------------------------------------------------------------- template, import
 
 
@@ -700,12 +820,14 @@ def template(output, lang):  # type: ignore[no-untyped-def]
 @main.command(name="import")
 @click.argument("spreadsheet", type=click.Path(dir_okay=False))
 @output_option
+@click.option("--lang", type=click.Choice(["nb", "en"]), default="nb", show_default=True,
+              help="Language of the problems reported.")
 @_handle_errors
-def import_(spreadsheet, output):  # type: ignore[no-untyped-def]
+def import_(spreadsheet, output, lang):  # type: ignore[no-untyped-def]
     """Convert a filled plan template (.xlsx or .csv) to Turtle.
 
     Links in the Strategi, Byplanmål and Oslostandard columns are stated (the plan says
-    them). Any problem names the file, sheet, row and column; nothing is written then.
+    them). Every bad cell is reported (file, sheet, row and column); nothing is written then.
 
     \b
     Examples:
@@ -718,6 +840,41 @@ def import_(spreadsheet, output):  # type: ignore[no-untyped-def]
     _emit(plan.turtle(), output)
     n, g = len(plan.record["measures"]), len(plan.record["goals"])
     click.echo(f"imported {n} measure{'s' * (n != 1)} and {g} goal{'s' * (g != 1)} from {plan.file}", err=True)
+
+
+# -------------------------------------------------------------------------------- diff
+
+
+@main.command()
+@click.argument("old", type=click.Path(dir_okay=False))
+@click.argument("new", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "md", "html"]), default="table",
+              show_default=True)
+@click.option("--district", help="The plan to compare when a file holds several (name or SSB code).")
+@lang_option
+@output_option
+@_handle_errors
+def diff(old, new, fmt, district, lang, output):  # type: ignore[no-untyped-def]
+    """Show what changed between two versions of a plan, measure by measure.
+
+    OLD and NEW are Turtle (or other RDF) files or plan spreadsheets (.xlsx, .csv). Measures
+    are paired by the plan's own number (Nr) where both versions have one, else by the most
+    similar text; then listed as added, removed, or changed field by field (text, goal,
+    responsible, deadline, status, risk, placement, links). Exit 0 when nothing changed, 1
+    when something did (as diff does), 2 when a file cannot be read.
+
+    \b
+    Examples:
+      rusgraph diff grorud-2024.xlsx grorud-2025.xlsx
+      rusgraph diff data/plans/030110-grorud.ttl grorud-2025.xlsx --format csv -o changes.csv
+      rusgraph diff grorud-2024.xlsx grorud-2025.xlsx --format html --lang en -o changes.html
+    """
+    from .diff import diff_files, render, summary
+
+    result = diff_files(old, new, district=district)
+    _emit(render(result, fmt, lang), output)
+    click.echo(summary(result, lang), err=True)
+    sys.exit(EXIT_FOUND if result.changes else EXIT_OK)
 
 
 # ------------------------------------------------------------------------------- infer
@@ -772,11 +929,14 @@ def push(data, ontology, no_ontology, inference, replace, prune, with_inferred, 
 
     The ontology goes to https://w3id.org/rusgraph/graph/ontology, each data file to
     .../graph/<upper|plans>/<file>, and (with --with-inferred) inferred triples to
-    .../graph/inferred. The Graph Store Protocol is used when --store-url is given (POST,
-    or PUT with --replace); otherwise, or when the store has none, SPARQL Update INSERT DATA
-    in batches. Pushing twice is safe: adding triples a graph already holds changes
-    nothing (graphs with blank nodes are always replaced, never doubled). If a graph
-    fails, push stops, says which graphs were and were not written, and exits 2. With
+    .../graph/inferred. The Graph Store Protocol is used when --store-url is given;
+    otherwise, or when the store has none, SPARQL Update INSERT DATA in batches. Credentials
+    (--user/--password) go out when the store asks, as Digest or Basic. --replace writes
+    each graph whole into a staging graph and then copies it over the old one in one step
+    (with only --store-url: one PUT per graph), so a failure leaves the old graph as it was
+    and concurrent pushes never mix. Pushing twice is safe: adding triples a graph already
+    holds changes nothing (graphs with blank nodes are always replaced, never doubled). If
+    a graph fails, push stops, says which graphs were and were not written, and exits 2. With
     --prune, rusgraph graphs in the store that this push did not write are dropped after
     (so that --replace --prune leaves the store holding exactly what was pushed).
 
@@ -787,7 +947,7 @@ def push(data, ontology, no_ontology, inference, replace, prune, with_inferred, 
       rusgraph push --endpoint http://localhost:7878/query --store-url http://localhost:7878/store --replace --prune
       rusgraph push my-plan.ttl --endpoint http://localhost:7878/query --store-url http://localhost:7878/store
     """
-    from .remote import push as run_push
+    from .push import push as run_push
 
     if remote is None:
         raise CliError("push needs --endpoint URL (and --store-url or --update-url)")
@@ -831,7 +991,7 @@ def serve(data, ontology, no_ontology, inference, host, port, allow_remote, allo
 
     from .server import serve as run_serve
 
-    kg = _load(data, ontology, no_ontology, inference)
+    kg = _load(data, ontology, no_ontology, inference, upper="plan")  # a plan alone is served with the upper levels
     # SIGTERM stops the server as Ctrl-C does (serve() and the finally below clean up for
     # both); Ctrl-C is re-armed because a shell starting us in the background ignores it.
     before = (signal.signal(signal.SIGTERM, lambda *_: sys.exit(EXIT_OK)),

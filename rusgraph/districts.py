@@ -39,6 +39,12 @@ def districts(graph: Graph) -> dict[URIRef, tuple[str, str]]:
     return dict(sorted(out.items(), key=lambda kv: kv[1]))
 
 
+def planned_districts(graph: Graph) -> list[tuple[str, str]]:
+    """(SSB code, name) of every district with a plan in the graph, sorted by code."""
+    planned = {d for plan in graph.subjects(RDF.type, RUS.DistrictPlan) for d in graph.objects(plan, RUS.district)}
+    return [cn for d, cn in districts(graph).items() if d in planned]
+
+
 def resolve_district(kg: KnowledgeGraph, wanted: str) -> URIRef:
     """The district IRI for a name ('Stovner', 'Bydel Stovner'), an SSB code ('030111')
     or an IRI. Raises UnknownDistrict, listing the districts that have a plan."""

@@ -52,4 +52,21 @@ class BuildError(RusgraphError):
 
 class SpreadsheetError(RusgraphError):
     """A plan spreadsheet (.xlsx or .csv) cannot be read or imported; ``where`` names the
-    file, sheet, row and column (or the file and line for CSV that does not decode)."""
+    file, sheet, row and column (or the file and line for CSV that does not decode), and
+    ``place`` (a rusgraph.spreadsheet.Where, when there is one) holds them apart."""
+
+    place: object = None
+
+
+class SpreadsheetProblems(SpreadsheetError):
+    """Several bad cells of one plan spreadsheet, every one a SpreadsheetError (``problems``,
+    in reading order); ``complete`` is False when reading stopped at the limit."""
+
+    def __init__(self, problems: "list[SpreadsheetError]", *, complete: bool = True):
+        self.problems = list(problems)
+        self.complete = complete
+        first = self.problems[0]
+        more = len(self.problems) - 1
+        super().__init__(first.message, where=first.where,
+                         hint=f"{first.hint + '. ' if first.hint else ''}{more} more problem{'s' * (more != 1)} "
+                              f"in the file{'' if complete else ' (and maybe more: reading stopped there)'}")

@@ -1,8 +1,8 @@
 """Present validation results to people: grouped by district and measure, with labels.
 
 Owns: finding each result's district and a readable name for its focus node, filtering by
-district, and the text, json, csv and turtle renderings of a ValidationReport. It must not
-run validation.
+district, and the json and csv renderings of a ValidationReport (the text format for
+planners is rusgraph.findings_text). It must not run validation.
 """
 
 from __future__ import annotations
@@ -89,55 +89,6 @@ def known_district(wanted: str, kg: KnowledgeGraph) -> bool:
         if w in names:
             return True
     return False
-
-
-_WORD = {"nb": {"Violation": "BRUDD", "Warning": "ADVARSEL", "Info": "INFO", "fix": "Retting",
-                "summary": "Sammendrag", "none": "Ingen funn."},
-         "en": {"Violation": "VIOLATION", "Warning": "WARNING", "Info": "INFO", "fix": "Fix",
-                "summary": "Summary", "none": "No findings."}}
-
-
-def counts_line(found: list[Finding], lang: str) -> str:
-    w = _WORD.get(lang, _WORD["en"])
-    counts = {s: sum(1 for f in found if f.result.severity == s) for s in SEVERITIES}
-    return f"{w['summary']}: " + ", ".join(f"{counts[s]} {w[s].lower()}" for s in SEVERITIES)
-
-
-def result_lines(r: Any, lang: str, w: dict[str, str], column: str = "") -> list[str]:
-    """One result in the text report: severity, rule (and column): message, then the fix."""
-    lines = [f"    {w[r.severity]:<9} {r.rule}{column}: {r.message(lang)}"]
-    hint = r.hint(lang)
-    if hint:
-        lines.append(f"              {w['fix']}: {hint}")
-    return lines
-
-
-def render_text(found: list[Finding], lang: str = "nb") -> str:
-    w = _WORD.get(lang, _WORD["en"])
-    lines: list[str] = []
-    by_district: dict[str, list[Finding]] = {}
-    for f in found:
-        key = f"{f.district} ({f.district_code})" if f.district_code else f.district
-        by_district.setdefault(key, []).append(f)
-    for district in sorted(by_district, key=lambda k: (k == OTHER, k)):
-        lines.append(district)
-        by_focus: dict[str, list[Finding]] = {}
-        for f in by_district[district]:
-            by_focus.setdefault(f.focus_label, []).append(f)
-        for focus in sorted(by_focus, key=_natural):
-            lines.append(f"  {focus}")
-            for f in sorted(by_focus[focus], key=lambda f: SEVERITIES.index(f.result.severity)):
-                lines += result_lines(f.result, lang, w)
-        lines.append("")
-    if not found:
-        lines.append(w["none"])
-    return "\n".join(lines).rstrip("\n") + "\n"
-
-
-def _natural(text: str) -> tuple:
-    import re
-
-    return tuple(int(t) if t.isdigit() else t for t in re.split(r"(\d+)", text))
 
 
 def _record(f: Finding, lang: str) -> dict[str, Any]:

@@ -21,9 +21,17 @@ LANGS: tuple[str, ...] = ("nb", "en")
 
 @dataclass(frozen=True)
 class Param:
+    """A report parameter. ``variable`` is the SPARQL variable it binds (the name unless
+    the header says ``variable=X``, for a parameter named like an output column)."""
+
     name: str
     required: bool
     description: str
+    description_nb: str = ""
+    variable: str = ""
+
+    def text(self, lang: str = "nb") -> str:
+        return (self.description_nb if lang == "nb" else "") or self.description
 
 
 @dataclass(frozen=True)
@@ -101,11 +109,14 @@ def _split(value: str) -> tuple[str, ...]:
 
 def query_from_text(text: str, *, name: str = "query", path: str | None = None) -> CannedQuery:
     h = parse_header(text)
+    nb_texts = dict(tuple(p.strip() for p in spec.split("|", 1)) for spec in h.get("param_nb", []) if "|" in spec)
     params = []
     for spec in h.get("param", []):
         parts = [p.strip() for p in spec.split("|")]
+        variable = next((p.split("=", 1)[1].strip() for p in parts[3:] if p.startswith("variable=")), "")
         params.append(Param(name=parts[0], required=len(parts) > 1 and parts[1] == "required",
-                            description=parts[-1] if len(parts) > 2 else ""))
+                            description=parts[2] if len(parts) > 2 else "",
+                            description_nb=nb_texts.get(parts[0], ""), variable=variable or parts[0]))
     one = lambda k: h.get(k, [""])[0]  # noqa: E731
     return CannedQuery(
         name=name,
@@ -151,26 +162,41 @@ def get_query(name_or_path: str) -> CannedQuery:
     raise QueryError(f"unknown report {name_or_path!r}", hint=f"available reports: {names}")
 
 
+def check_params(query: CannedQuery, params: Mapping[str, str]) -> None:
+    """QueryError unless ``params`` are exactly what a canned report takes: no unknown
+    name (a report without parameters takes none), every required one given."""
+    declared = [p.name for p in query.params]
+    unknown = sorted(set(params) - set(declared))
+    if unknown:
+        valid = ("parameters: " + ", ".join(declared)) if declared else f"{query.name} takes no parameters"
+        raise QueryError(f"unknown parameter(s) {', '.join(unknown)} for {query.name}", hint=valid)
+    _check_required(query, params)
+
+
+def _check_required(query: CannedQuery, params: Mapping[str, str]) -> None:
+    missing = [p.name for p in query.params if p.required and p.name not in params]
+    if missing:
+        raise QueryError(f"{query.name} needs the parameter(s) {', '.join(missing)}",
+                         hint=f"add --param {missing[0]}=VALUE (parameters: "
+                              + ", ".join(p.name for p in query.params) + ")")
+
+
 def bindings_for(query: CannedQuery, params: Mapping[str, str], lang: str):  # type: ignore[no-untyped-def]
-    """The initial bindings: ``?lang`` and the declared parameters, as RDF literals."""
+    """The initial bindings: ``?lang`` and the parameters, as RDF literals. A declared
+    parameter binds its variable; an ad-hoc query's ``NAME`` binds ``?NAME``."""
     from rdflib import Literal
 
     if lang not in LANGS:
         raise QueryError(f"unknown language {lang!r}", hint="use nb or en")
-    declared = {p.name for p in query.params}
-    unknown = sorted(set(params) - declared)
-    if unknown and declared:
-        raise QueryError(f"unknown parameter(s) {', '.join(unknown)} for {query.name}",
-                         hint="parameters: " + ", ".join(sorted(declared)))
-    missing = [p.name for p in query.params if p.required and p.name not in params]
-    if missing:
-        raise QueryError(f"{query.name} needs the parameter(s) {', '.join(missing)}",
-                         hint=f"add --param {missing[0]}=VALUE")
+    if query.params:
+        check_params(query, params)
+    _check_required(query, params)
+    variables = {p.name: p.variable or p.name for p in query.params}
     out = {"lang": Literal(lang)}
     for k, v in params.items():
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", k):
             raise QueryError(f"bad parameter name {k!r}")
-        out[k] = Literal(v)
+        out[variables.get(k, k)] = Literal(v)
     return out
 
 

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from .errors import BuildError, SpreadsheetError
+from .sheet_errors import Problems
 
 SUFFIXES = (".xlsx", ".csv")
 MAX_TEMPLATE_ROWS = 1000  # rows of the Tiltak sheet that get drop-down lists in an empty template
@@ -439,7 +440,9 @@ class Where:
 
 
 def _error(message: str, where: Where | str, hint: str | None = None) -> SpreadsheetError:
-    return SpreadsheetError(message, where=str(where), hint=hint)
+    exc = SpreadsheetError(message, where=str(where), hint=hint)
+    exc.place = where if isinstance(where, Where) else None  # sheet, row, column for --format json|csv
+    return exc
 
 
 def _letter(index: int) -> str:
@@ -1131,38 +1134,43 @@ def to_record(raw: RawPlan, vocab: Vocab) -> tuple[dict[str, Any], Locator]:
         got = values.get(key)
         return got[0] if got else ("", loc.field_where(key))
 
+    problems = Problems()
     text, w = one("district")
     if not text:
-        raise _error("the plan has no district", w, "write the district's name (Grorud) or SSB code (030110)")
-    district = resolve(vocab, "district", text, w, lang).value
+        problems.add(_error("the plan has no district", w, "write the district's name (Grorud) or SSB code (030110)"))
+    choice = problems.attempt(resolve, vocab, "district", text, w, lang) if text else None
+    district = choice.value if choice is not None else "0301"  # read on: the rows may have problems too
     title, w_title = one("title")
     label, _ = one("label")
     if not title and not label:
-        raise _error("the plan has no title", w_title, "write the plan's title")
-    start, end = parse_period(*one("period"))
+        problems.add(_error("the plan has no title", w_title, "write the plan's title"))
+    start, end = problems.attempt(parse_period, *one("period"), default=(None, None))
     source_text, w_source = one("source")
     source = _source_name(source_text or raw.file)
     slug, w_slug = one("slug")
     if slug:
         if not _SLUG.fullmatch(slug):
-            raise _error(f"plan ID {slug!r} is not lower-case letters, digits and hyphens", w_slug,
-                         f"for example {slugify(slug) or 'ruspolitisk-handlingsplan-2024-2027'}")
+            problems.add(_error(f"plan ID {slug!r} is not lower-case letters, digits and hyphens", w_slug,
+                                f"for example {slugify(slug) or 'ruspolitisk-handlingsplan-2024-2027'}"))
+            slug = slugify(slug) or "plan"
     else:
-        slug = slugify(title or label)
+        slug = slugify(title or label) or "plan"
     resp_text, w_resp = one("has_responsible_column")
-    has_resp = resolve(vocab, "yesno", resp_text, w_resp, lang).value == "true" if resp_text else True
+    yes = problems.attempt(resolve, vocab, "yesno", resp_text, w_resp, lang) if resp_text else None
+    has_resp = yes.value == "true" if yes is not None else True
     columns_text, _ = one("columns")
     plan = {
         "slug": slug,
         "title": title or None,
-        "title_lines": parse_lines(*one("title_lines")),
+        "title_lines": problems.attempt(parse_lines, *one("title_lines")),
         "start": start,
         "end": end,
         "columns": [c.strip() for c in columns_text.split("|") if c.strip()] or None,
         "has_responsible_column": has_resp,
         "notes": [v for v, _ in values.get("notes", []) if v],
     }
-    own_strategies = [_own_strategy(v, w) for v, w in values.get("strategies", []) if v]
+    own_strategies = [s for s in (problems.attempt(_own_strategy, v, w) for v, w in values.get("strategies", []) if v)
+                      if s is not None]
     if label:
         plan["label"] = label
     label_en, _ = one("label_en")
@@ -1219,14 +1227,14 @@ def to_record(raw: RawPlan, vocab: Vocab) -> tuple[dict[str, Any], Locator]:
                              "rows of the same goal must agree: make the cells equal or leave this one empty")
         return gid
 
-    for r in raw.rows:
+    def read_row(r: RawRow) -> None:
         if len(r.cells) > width and any(r.cells[width:]):
             i = next(j for j in range(width, len(r.cells)) if r.cells[j])
             raise _error("a cell in a column without a header", raw.where(r, _letter(i + 1)),
                          "give the column a header from the template, or move the value")
         cells = {k: (r.cells[i] if i < len(r.cells) else "") for k, i in cols.items()}
         if not any(cells.values()):
-            continue
+            return
         heading, goal_text, text = cells.get("heading", ""), cells.get("goal", ""), cells.get("text", "")
         if not text:
             filled = [k for k in ROW_KEYS if cells.get(k)]
@@ -1234,26 +1242,26 @@ def to_record(raw: RawPlan, vocab: Vocab) -> tuple[dict[str, Any], Locator]:
                 raise _error("empty measure: the row has no text in column " + loc.column("text"),
                              raw.where(r, loc.column("text")), "write what will be done, or delete the row")
             gid = goal_id(r, heading, goal_text, cells)
-            continue
+            return
         where = raw.where(r)
         n = len(measures) + 1
         number = cells.get("local_number") or None
         if number:
             if number in numbers:
-                raise _error(f"local number {number!r} is used twice (also row {numbers[number].row})",
-                             where.at(loc.column("local_number")), "give every measure its own number")
-            numbers[number] = r
+                problems.add(_error(f"local number {number!r} is used twice (also row {numbers[number].row})",
+                                    where.at(loc.column("local_number")), "give every measure its own number"))
+            numbers.setdefault(number, r)
         activities = split_cell(cells.get("activities", ""))
         deadline = cells.get("deadline") or None
         if deadline:
             deadline = serial_date(deadline, epoch_1904=raw.epoch_1904)
-            check_deadline(deadline, where.at(loc.column("deadline")))
+            problems.attempt(check_deadline, deadline, where.at(loc.column("deadline")))
         m: dict[str, Any] = {
             "n": n,
             "local_number": number,
             "section": section_id(heading, r, cells),
             "goal": goal_id(r, heading, goal_text, cells) if goal_text else None,
-            "lines": parse_lines(cells.get("source", ""), where.at(loc.column("source"))),
+            "lines": problems.attempt(parse_lines, cells.get("source", ""), where.at(loc.column("source"))),
             "label": cells.get("label") or default_label(text, activities),
             "text": text,
             "description": cells.get("description") or None,
@@ -1272,9 +1280,12 @@ def to_record(raw: RawPlan, vocab: Vocab) -> tuple[dict[str, Any], Locator]:
             v = cells.get(key, "")
             if v:
                 if "\n" in v:
-                    raise _error(f"one {key} per row, not {len(split_cell(v))}", where.at(loc.column(key)),
-                                 "keep one value")
-                choice = resolve(vocab, key, v, where.at(loc.column(key)), lang)
+                    problems.add(_error(f"one {key} per row, not {len(split_cell(v))}", where.at(loc.column(key)),
+                                        "keep one value"))
+                    continue
+                choice = problems.attempt(resolve, vocab, key, v, where.at(loc.column(key)), lang)
+                if choice is None:
+                    continue
                 from .build import norm as build_norm
 
                 m[key] = v if build_norm(v) in table else choice.label_nb
@@ -1283,28 +1294,35 @@ def to_record(raw: RawPlan, vocab: Vocab) -> tuple[dict[str, Any], Locator]:
         for key, list_name, target in (("strategy", "strategy", "links"), ("city_goal", "city_goal", "links"),
                                        ("standard", "standard", "standards")):
             for v in split_cell(cells.get(key, ""), semicolons=True):
-                choice = resolve(vocab, list_name, v, where.at(loc.column(key)), lang)
-                if any(x["target"] == choice.code and x["basis"] == "stated" for x in m[target]):
+                choice = problems.attempt(resolve, vocab, list_name, v, where.at(loc.column(key)), lang)
+                if choice is None or any(x["target"] == choice.code and x["basis"] == "stated" for x in m[target]):
                     continue
                 m[target].append({"target": choice.code, "basis": "stated",
                                   "reason": f"the plan's table links the row to it (column {loc.column(key)})"})
                 loc.link_columns[(m_iri, choice.code.lower())] = loc.column(key)
         for v in split_cell(cells.get("themes", ""), semicolons=True):
-            slug_ = resolve(vocab, "theme", v, where.at(loc.column("themes")), lang).value
-            if slug_ not in m["themes"]:
+            theme = problems.attempt(resolve, vocab, "theme", v, where.at(loc.column("themes")), lang)
+            slug_ = theme.value if theme is not None else None
+            if slug_ is not None and slug_ not in m["themes"]:
                 m["themes"].append(slug_)
         for v in split_cell(cells.get("curated", "")):
             own = _own_link(v, own_strategies)
             if own is not None:
                 m["links"].append(own)
                 continue
-            choice, reason = _curated(vocab, v, where.at(loc.column("curated")), lang)
+            got = problems.attempt(_curated, vocab, v, where.at(loc.column("curated")), lang)
+            if got is None:
+                continue
+            choice, reason = got
             target = "standards" if choice.kind in ("standard", "element") else "links"
             m[target].append({"target": choice.code, "basis": "curated", "reason": reason})
             loc.link_columns.setdefault((m_iri, choice.code.lower()), loc.column("curated"))
         measures.append(m)
 
-    if not measures:
+    for r in raw.rows:
+        problems.attempt(read_row, r)
+
+    if not measures and not problems.found:
         raise _error("the plan has no measures: every row is empty", raw.where(None, loc.column("text")),
                      "write one measure per row under the header row")
 
@@ -1318,14 +1336,14 @@ def to_record(raw: RawPlan, vocab: Vocab) -> tuple[dict[str, Any], Locator]:
         cells = goal_cells[gid]
         if "goal_source" in cells:
             v, rr = cells["goal_source"]
-            g["lines"] = parse_lines(v, raw.where(rr, loc.column("goal_source")))
+            g["lines"] = problems.attempt(parse_lines, v, raw.where(rr, loc.column("goal_source")))
         else:
             g["lines"] = None
         if "goal_link" in cells:
             v, rr = cells["goal_link"]
             for entry in split_cell(v, semicolons=True):
-                choice = resolve(vocab, "goal_link", entry, raw.where(rr, loc.column("goal_link")), lang)
-                if not any(x["target"] == choice.code for x in g["links"]):
+                choice = problems.attempt(resolve, vocab, "goal_link", entry, raw.where(rr, loc.column("goal_link")), lang)
+                if choice is not None and not any(x["target"] == choice.code for x in g["links"]):
                     g["links"].append({"target": choice.code, "basis": "stated",
                                        "reason": f"the plan's table links the goal to it (column "
                                                  f"{loc.column('goal_link')})"})
@@ -1333,12 +1351,16 @@ def to_record(raw: RawPlan, vocab: Vocab) -> tuple[dict[str, Any], Locator]:
         if "goal_curated" in cells:
             v, rr = cells["goal_curated"]
             for entry in split_cell(v):
-                choice, reason = _curated(vocab, entry, raw.where(rr, loc.column("goal_curated")), lang)
+                got = problems.attempt(_curated, vocab, entry, raw.where(rr, loc.column("goal_curated")), lang)
+                if got is None:
+                    continue
+                choice, reason = got
                 g["links"].append({"target": choice.code, "basis": "curated", "reason": reason})
                 loc.link_columns.setdefault((g_iri, choice.code.lower()), loc.column("goal_curated"))
         if "goal_note" in cells:
             g["notes"] = cells["goal_note"][0]
         goal_list.append(g)
+    problems.raise_any()
 
     record = {
         "source": source,
@@ -1598,6 +1620,14 @@ _GUIDE = {
 }
 
 
+def _print_columns(columns: Sequence[Column]) -> int:
+    """The Tiltak columns a printout shows: the plan's own, up to Tema; the maintainers'
+    columns after it (sources, curated links, notes, heading and goal details) stay in the
+    file but out of the print, which would otherwise shrink the text past reading."""
+    keys = [c.key for c in columns]
+    return keys.index("themes") + 1 if "themes" in keys else len(keys)
+
+
 def workbook_bytes(fields: Sequence[tuple[Field, str]], rows: Sequence[dict[str, str]], columns: Sequence[Column],
                    vocab: Vocab, lang: str = "nb", *, validation_rows: int = MAX_TEMPLATE_ROWS) -> bytes:
     """The template (or a filled one) as .xlsx bytes, drop-down lists on a hidden sheet."""
@@ -1711,6 +1741,12 @@ def workbook_bytes(fields: Sequence[tuple[Field, str]], rows: Sequence[dict[str,
     for letter, width in (("A", 24), ("B", 90), ("C", 14), ("D", 10)):
         guide_ws.column_dimensions[letter].width = width
 
+    from .sheet_print import fit_row_heights, set_print_layout
+
+    for ws in (plan_ws, table_ws, guide_ws):  # prints on A4, one page wide, rows as high as their text
+        fit_row_heights(ws)
+        set_print_layout(ws, header_rows=1 if ws is not guide_ws else 0,
+                         last_column=_print_columns(columns) if ws is table_ws else None)
     wb.active = 0
     buf = io.BytesIO()
     wb.save(buf)
@@ -1916,51 +1952,6 @@ def _code_of(iri: str | None) -> str:
     return _local(iri).lower()
 
 
-def _place_label(p: Placed, lang: str) -> str:
-    """'Tiltak, rad 7' (xlsx), 'rad 9' (csv)."""
-    if p.where is None:
-        return ""
-    w = WORDS.get(lang, WORDS["en"])
-    parts = [p.where.sheet] if p.where.sheet else []
-    if p.where.row is not None:
-        parts.append(f"{w['row']} {p.where.row}")
-    return ", ".join(parts)
-
-
-def render_placed_text(placed: Sequence[Placed], lang: str = "nb") -> str:
-    """Findings by file and district, then by spreadsheet row ('Tiltak, rad 7'); each result
-    names its column."""
-    from .findings import _WORD, SEVERITIES, result_lines
-
-    words = _WORD.get(lang, _WORD["en"])
-    w = WORDS.get(lang, WORDS["en"])
-    groups: dict[str, list[Placed]] = {}
-    for p in placed:
-        f = p.finding
-        district = f"{f.district} ({f.district_code})" if f.district_code else f.district
-        groups.setdefault(f"{p.file}: {district}" if p.file else district, []).append(p)
-    lines: list[str] = []
-    for head in sorted(groups, key=lambda h: (":" not in h, h)):
-        lines.append(head)
-        by_place: dict[tuple, list[Placed]] = {}
-        for p in groups[head]:
-            if p.where is None:
-                key: tuple = (2, 0, p.finding.focus_label)
-            else:
-                name = p.field or p.finding.focus_label.split(": ", 1)[-1]
-                label = _place_label(p, lang)
-                key = (0 if p.field else 1, p.row or 0, f"{label}: {name}" if label else name)
-            by_place.setdefault(key, []).append(p)
-        for key in sorted(by_place):
-            lines.append(f"  {key[2]}")
-            for p in sorted(by_place[key], key=lambda p: SEVERITIES.index(p.finding.result.severity)):
-                col = f" ({w['column']} {p.column})" if p.column else ""
-                lines += result_lines(p.finding.result, lang, words, col)
-        lines.append("")
-    if not placed:
-        lines.append(words["none"])
-    return "\n".join(lines).rstrip("\n") + "\n"
-
 LOCATION_FIELDS = ("file", "sheet", "row", "column")
 
 
@@ -2006,23 +1997,7 @@ def render_placed(placed: Sequence[Placed], fmt: str, lang: str = "nb") -> str:
         return render_placed_json(placed, lang)
     if fmt == "csv":
         return render_placed_csv(placed, lang)
-    return render_placed_text(placed, lang)
-
-
-def split_sources(data: Iterable[str]) -> tuple[list[Any], list[ImportedPlan]]:
-    """DATA arguments with each spreadsheet imported in memory: (sources for load(), the plans)."""
-    items: list[Any] = []
-    plans: list[ImportedPlan] = []
-    vocab = None
-    for item in data:
-        if isinstance(item, (str, Path)) and is_spreadsheet(item):
-            vocab = vocab or load_vocab()
-            plan = import_plan(item, vocab=vocab)
-            plans.append(plan)
-            items.append(plan.graph)
-        else:
-            items.append(item)
-    return items, plans
+    raise ValueError(f"no {fmt} rendering of placed findings (the text format is rusgraph.findings_text)")
 
 
 def export_for_cli(fmt: str, district: str | None, data: Sequence[str], lang: str, output: str | None) -> str:

@@ -263,7 +263,7 @@ REPORT_PARAMS = {"district": "030101"}
 def test_every_report_gives_the_same_rows(pair, lang):
     checked = 0
     for q in list_queries():
-        params = {p.name: REPORT_PARAMS[p.name] for p in q.params}
+        params = {p.name: REPORT_PARAMS[p.name] for p in q.params if p.required}  # optional ones narrow the rows
         fast = pair.run("auto", lambda kg, q=q: run_query(kg, q, params, lang=lang))
         plain = pair.run("rdflib", lambda kg, q=q: run_query(kg, q, params, lang=lang))
         assert fast.vars == plain.vars, q.name

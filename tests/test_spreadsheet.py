@@ -261,23 +261,42 @@ def test_validate_xlsx_reports_sheet_row_column(runner, tmp_path):
     r = _run(runner, "validate", path, "--fail-on", "violation")
     assert r.exit_code == 1
     assert r.stdout == (
-        "alna.xlsx: Bydel Alna (030112)\n"
-        "  Tiltak, rad 4: Lage en ny samarbeidsavtale\n"
-        "    BRUDD     MeasureTraceShape (kolonne Strategi / Byplanmål / Oslostandard): Tiltaket kan ikke spores "
-        "til noen strategi i Strategisk plan for rusfeltet\n"
-        "              Retting: Knytt tiltaket til et mål i bydelsplanen, et mål eller en strategi i byens plan, "
+        "Sammendrag: 1 brudd, 1 advarsel og 3 merknader i 1 plan.\n"
+        "Brudd må rettes; advarsler og merknader bør sjekkes.\n"
+        "\n"
+        "BRUDD: Tiltaket spores ikke til byens plan (1)\n"
+        "  Tiltaket kan ikke spores til noen strategi i Strategisk plan for rusfeltet.\n"
+        "  Retting: Knytt tiltaket til et mål i bydelsplanen, et mål eller en strategi i byens plan, "
         "eller en Oslostandard.\n"
-        "    ADVARSEL  MeasureResponsibleShape (kolonne Ansvarlige enheter): Tiltaket mangler ansvarlig enhet, "
-        "selv om planen har en ansvarskolonne\n"
-        "              Retting: Oppgi en ansvarlig enhet (avdeling, seksjon, team eller NAV).\n"
-        "    INFO      DeadlineInPeriodShape (kolonne Frist): Fristen ligger utenfor planperioden\n"
-        "              Retting: Sjekk fristen, eller om tiltaket hører til en annen planperiode.\n"
-        "    INFO      MeasureThemeShape (kolonne Tema): Tiltaket har ikke noe tema\n"
-        "              Retting: Gi tiltaket ett eller flere temaer.\n"
-        "  Tiltak, rad 5: Flere får hjelp tidlig\n"
-        "    INFO      DistrictGoalServedShape (kolonne Mål): Ingen tiltak bidrar til dette bydelsmålet\n"
-        "              Retting: Legg til et tiltak for målet, eller ta målet ut av planen.\n"
+        "  alna.xlsx: Bydel Alna (030112)\n"
+        "    Tiltak, rad 4 (kolonne Strategi / Byplanmål / Oslostandard): Lage en ny samarbeidsavtale\n"
+        "\n"
+        "ADVARSEL: Ansvarlig enhet mangler (1)\n"
+        "  Tiltaket mangler ansvarlig enhet, selv om planen har en ansvarskolonne.\n"
+        "  Retting: Oppgi en ansvarlig enhet (avdeling, seksjon, team eller NAV).\n"
+        "  alna.xlsx: Bydel Alna (030112)\n"
+        "    Tiltak, rad 4 (kolonne Ansvarlige enheter): Lage en ny samarbeidsavtale\n"
+        "\n"
+        "MERKNAD: Frist utenfor planperioden (1)\n"
+        "  Fristen ligger utenfor planperioden.\n"
+        "  Retting: Sjekk fristen, eller om tiltaket hører til en annen planperiode.\n"
+        "  alna.xlsx: Bydel Alna (030112)\n"
+        "    Tiltak, rad 4 (kolonne Frist): Lage en ny samarbeidsavtale\n"
+        "      Frist mars 2030, planperiode 2024–2027\n"
+        "\n"
+        "MERKNAD: Bydelsmål uten tiltak (1)\n"
+        "  Ingen tiltak bidrar til dette bydelsmålet.\n"
+        "  Retting: Legg til et tiltak for målet, eller ta målet ut av planen.\n"
+        "  alna.xlsx: Bydel Alna (030112)\n"
+        "    Tiltak, rad 5 (kolonne Mål): Flere får hjelp tidlig\n"
+        "\n"
+        "MERKNAD: Tema mangler (1)\n"
+        "  Tiltaket har ikke noe tema.\n"
+        "  Retting: Gi tiltaket ett eller flere temaer.\n"
+        "  alna.xlsx: Bydel Alna (030112)\n"
+        "    Tiltak, rad 4 (kolonne Tema): Lage en ny samarbeidsavtale\n"
     )
+    assert r.stderr == "Sammendrag: 1 brudd, 1 advarsel og 3 merknader.\n"
     r = _run(runner, "validate", path, "--format", "json", "--lang", "en", "--fail-on", "none")
     assert r.exit_code == 0
     doc = json.loads(r.stdout)
@@ -300,9 +319,9 @@ def test_validate_csv_names_rows(runner, tmp_path):
     path.write_text(export_content(rec, "csv"), encoding="utf-8")
     r = _run(runner, "validate", path, "--fail-on", "none", "--lang", "en")
     assert r.exit_code == 0
-    assert "  row 13: Lage en ny samarbeidsavtale\n    VIOLATION MeasureTraceShape (column Strategi / Byplanmål " \
-           "/ Oslostandard)" in r.stdout
-    assert r.stdout.startswith("alna.csv: Alna district (030112)\n")
+    assert "VIOLATION: Measure does not trace to the city plan (1)\n" in r.stdout
+    assert "  alna.csv: Alna district (030112)\n    row 13 (column Strategi / Byplanmål / Oslostandard): " \
+           "Lage en ny samarbeidsavtale\n" in r.stdout
 
 
 def test_validate_bundled_plan_sheet_agrees_with_bundled_graph(runner, tmp_path):
@@ -320,7 +339,8 @@ def test_results_on_the_plan_land_on_the_plan_sheet(runner, tmp_path):
     """A result on the plan's period names the Plan sheet's Periode row (the shapes cannot be
     made to fire it through a valid import, so the result is built by hand)."""
     from rusgraph.findings import Finding
-    from rusgraph.spreadsheet import import_plan, place, render_placed_text
+    from rusgraph import findings_text, load
+    from rusgraph.spreadsheet import import_plan, place
     from rusgraph.validation import ValidationResult
 
     plan = import_plan(_fill(runner, tmp_path / "alna.xlsx", ALNA, ALNA_ROWS))
@@ -328,10 +348,15 @@ def test_results_on_the_plan_land_on_the_plan_sheet(runner, tmp_path):
                               "LessThanOrEqualsConstraintComponent", messages=(("nb", "Planperioden slutter før den starter"),))
     (placed,) = place([Finding(result, "Bydel Alna", "030112", "periode")], [plan])
     assert (placed.file, placed.sheet, placed.row, placed.column) == ("alna.xlsx", "Plan", 4, "Verdi")
-    assert render_placed_text([placed]) == (
-        "alna.xlsx: Bydel Alna (030112)\n"
-        "  Plan, rad 4: Periode\n"
-        "    BRUDD     PeriodOrderShape (kolonne Verdi): Planperioden slutter før den starter\n")
+    kg = load([plan.graph])
+    assert findings_text.render(findings_text.placed_items([placed], kg), kg.shapes) == (
+        "Sammendrag: 1 brudd, 0 advarsler og 0 merknader.\n"
+        "Brudd må rettes; advarsler og merknader bør sjekkes.\n"
+        "\n"
+        "BRUDD: Planperioden slutter før den starter (1)\n"
+        "  Planperioden slutter før den starter.\n"
+        "  alna.xlsx: Bydel Alna (030112)\n"
+        "    Plan, rad 4 (kolonne Verdi): Periode\n")
 
 
 # --------------------------------------------------------------------------- bad input
@@ -363,11 +388,11 @@ def _set(sheet: str, row: int, column: str, value):
     return fn
 
 
-def _import_fails(runner, tmp_path, path: Path) -> str:
+def _import_fails(runner, tmp_path, path: Path, lang: str = "en") -> str:
     """Import must fail with exit 2, and leave an existing output file as it was."""
     out = tmp_path / "out.ttl"
     out.write_text("old\n", encoding="utf-8")
-    r = _run(runner, "import", path, "-o", out)
+    r = _run(runner, "import", path, "-o", out, "--lang", lang)
     assert r.exit_code == 2, r.output
     assert r.stdout == ""
     assert out.read_text(encoding="utf-8") == "old\n"
@@ -562,5 +587,7 @@ def test_workbook_named_csv(runner, tmp_path, grorud):
 
 
 def test_missing_file(runner, tmp_path):
-    r = _run(runner, "import", tmp_path / "nope.xlsx")
+    r = _run(runner, "import", tmp_path / "nope.xlsx")  # in the planner's language, nb by default
+    assert r.exit_code == 2 and r.stderr == f"Feil: filen finnes ikke ({tmp_path / 'nope.xlsx'}). sjekk stien\n"
+    r = _run(runner, "import", tmp_path / "nope.xlsx", "--lang", "en")
     assert r.exit_code == 2 and r.stderr == f"Error: file not found ({tmp_path / 'nope.xlsx'}). check the path\n"

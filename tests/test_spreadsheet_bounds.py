@@ -28,7 +28,7 @@ LIMIT_KIB = 500 * 1024
 
 
 def _import(path: Path) -> tuple[int, str, int]:
-    run = subprocess.run([sys.executable, "-c", CHILD, "import", str(path)], capture_output=True, text=True,
+    run = subprocess.run([sys.executable, "-c", CHILD, "import", str(path), "--lang", "en"], capture_output=True, text=True,
                          timeout=300)  # a guard against a hang, not a timing assertion
     rss = int(re.search(r"maxrss_kib (\d+)", run.stderr).group(1))
     return run.returncode, run.stderr, rss

@@ -65,7 +65,8 @@ def test_cli_validate_endpoint_runs_at_the_store(runner, store, caplog):
     text = runner.invoke(main, ["validate", "--district", "Grorud", "--endpoint", ox.query])
     local_text = runner.invoke(main, ["validate", "--district", "Grorud"])
     assert text.exit_code == local_text.exit_code == 0, text.output
-    assert text.stdout == local_text.stdout and "Grorud" in text.stdout
+    # the same findings text; only the summary line's plan count is left out at a store
+    assert text.stdout.split("\n", 1)[1] == local_text.stdout.split("\n", 1)[1] and "Grorud" in text.stdout
     # the reference engine still validates a fetched copy, with the same findings
     ref = runner.invoke(main, [*args, "--endpoint", ox.query, "--engine", "reference"])
     assert ref.exit_code == 1, ref.output

@@ -161,7 +161,7 @@ def _load(data: tuple[str, ...], ontology: tuple[str, ...], no_ontology: bool, i
         _info(f"loaded {data_size(kg)} data triples from {len(kg.parts)} source(s)")
     if inference != "none":
         kg = infer(kg, inference)  # type: ignore[arg-type]
-        _info(f"inferred {len(kg.inferred)} triples ({inference})")
+        _info(f"inferred {kg.inferred_count()} triples ({inference})")
     return kg
 
 
@@ -461,7 +461,7 @@ def export(data, ontology, no_ontology, inference, fmt, with_inferred, without_o
         from .inference import infer as run_infer
 
         kg = run_infer(kg, inference)
-        _info(f"inferred {len(kg.inferred)} triples ({inference})")
+        _info(f"inferred {kg.inferred_count()} triples ({inference})")
     opts = dict(with_inferred=with_inferred, with_ontology=not without_ontology, district=district, lang=lang)
     if output:
         for path in write_export(kg, fmt, output, **opts):
@@ -548,7 +548,7 @@ def infer(data, ontology, no_ontology, inference, profile, fmt, keep_trivial, ou
 
     kg = _load(data, ontology, no_ontology, "none")
     kg = run_infer(kg, profile, keep_trivial=keep_trivial)
-    click.echo(f"inferred {len(kg.inferred)} triples", err=True)
+    click.echo(f"inferred {kg.inferred_count()} triples", err=True)
     _emit(serialize_graph(kg.inferred, fmt), output)
 
 

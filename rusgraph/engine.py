@@ -239,6 +239,29 @@ class Backing:
             self.inferred[id(graph)] = (graph, name)
             return name
 
+    def add_inferred(self, triples: Iterable[tuple[Any, Any, Any]]) -> Any:
+        """A new named graph holding ``triples`` (rdflib terms); returns its name. The
+        inferred triples of the compiled rules go straight into the store this way: no
+        rdflib Graph is built for them."""
+        import pyoxigraph as ox
+
+        with self.lock:
+            name = ox.NamedNode(f"{INFERRED_PREFIX}{next(self.counter)}")
+            t = Converter().to_ox
+            self.store.bulk_extend(ox.Quad(t(s), t(p), t(o), name) for s, p, o in triples)
+            self.store.add_graph(name)
+            return name
+
+    def triples_of(self, name: Any) -> Iterator[tuple[Any, Any, Any]]:
+        """The triples of the named graph ``name`` as rdflib terms."""
+        triple = Converter().triple
+        for q in self.store.quads_for_pattern(None, None, None, name):
+            yield triple(q.subject, q.predicate, q.object)
+
+    def size_of(self, name: Any) -> int:
+        res = self.store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", default_graph=name)
+        return int(next(iter(res))[0].value)
+
     def validation_graph(self, ontology: Any) -> Any:
         """The named graph with pySHACL's inoculation of ``ontology`` (less the data triples)."""
         import pyoxigraph as ox
@@ -403,11 +426,20 @@ def view(kg: Any, inferred_quads: Iterable[Any] | None = None) -> View:
         add_rdflib_graph(store, kg.data)
         backing = finish_backing(store, kg.parts, kg.ontology)
     inferred = None
-    if len(kg.inferred):
+    src = kg.inferred_source
+    if src is not None and not _is_rdflib_graph(src) and kg.backing is backing:
+        inferred = src  # already in this store (the compiled rules wrote it there)
+    elif kg.inferred_count():
         inferred = backing.inferred_graph(kg.inferred, inferred_quads)
     v = View(backing, inferred)
     kg.__dict__[_VIEW_KEY] = v  # KnowledgeGraph is frozen; its __dict__ holds cached values
     return v
+
+
+def _is_rdflib_graph(thing: Any) -> bool:
+    from rdflib import Graph
+
+    return isinstance(thing, Graph)
 
 
 def has_store(kg: Any) -> bool:

@@ -12,7 +12,7 @@ import pytest
 from rdflib import Graph
 
 from rusgraph import rules
-from rusgraph.inference import _trivial
+from rusgraph.fastinfer import trivial as _trivial
 
 PREFIXES = """
 @prefix : <http://example.org/> .

@@ -196,12 +196,8 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
 @click.version_option(package_name="rusgraph", prog_name="rusgraph")
 @click.option("-v", "--verbose", count=True, help="More progress on stderr (-vv for debug logging).")
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
-@click.option("--backend", type=click.Choice(["auto", "oxigraph", "rdflib"]), envvar="RUSGRAPH_ENGINE",
-              show_envvar=True, help="auto (default): an Oxigraph store and SHACL compiled to SPARQL on it when pyoxigraph "
-                                     "is installed (pip install 'rusgraph[fast]'), OWL 2 RL by rusgraph's compiled "
-                                     "rules; rdflib: rdflib, pySHACL and owlrl only. Both give the same answers.")
 @click.pass_context
-def main(ctx: click.Context, verbose: int, debug: bool, backend: str | None) -> None:
+def main(ctx: click.Context, verbose: int, debug: bool) -> None:
     """Oslo's drug-policy plans as one linked, checkable knowledge graph.
 
     With no DATA arguments every command works on the bundled ontology, shapes and data
@@ -215,11 +211,6 @@ def main(ctx: click.Context, verbose: int, debug: bool, backend: str | None) -> 
       rusgraph query -e 'SELECT (COUNT(*) AS ?n) WHERE { ?m a rus:Measure }'
     """
     ctx.obj = {"debug": debug}
-    if backend:
-        from .engine import set_backend
-
-        set_backend(backend)
-        ctx.call_on_close(lambda: set_backend(None))
     level = logging.WARNING if verbose == 0 and not debug else (logging.INFO if verbose == 1 else logging.DEBUG)
     logging.basicConfig(level=level, format="%(message)s", stream=sys.stderr)
 

@@ -1,8 +1,7 @@
-"""The fast path: an Oxigraph store behind the same API, and the switch that chooses it.
+"""The Oxigraph store under every KnowledgeGraph.
 
-Owns: which engine runs (``RUSGRAPH_ENGINE`` = ``auto`` | ``oxigraph`` | ``rdflib``, or
-:func:`set_backend`), converting terms between pyoxigraph and rdflib, the in-memory Oxigraph
-store a KnowledgeGraph is loaded into, SPARQL on that store with rows converted to rdflib
+Owns: converting terms between pyoxigraph and rdflib, the Oxigraph store a KnowledgeGraph
+is loaded into (in memory, or on disk with :mod:`rusgraph.store`), SPARQL on that store with rows converted to rdflib
 terms, a read-only rdflib-like view of the union for lookups (labels, districts), and
 N-Triples export straight from the store. It must not validate or infer (see
 ``rusgraph.fastshacl`` and ``rusgraph.inference``).
@@ -23,7 +22,8 @@ Layout of the store (one per loaded graph, shared by the graphs ``infer`` derive
 Queries on an inferred graph run on the default graph and its inferred graph, passed to
 Oxigraph as the default graph; the graphs are disjoint, so no solution is counted twice.
 
-Known differences from the rdflib path (none occurs in rusgraph's own data): Oxigraph keeps
+The reference engines (pySHACL, owlrl, and rdflib's SPARQL in the tests) read rdflib graphs
+built from the store when asked for. Known differences from rdflib (none occurs in rusgraph's own data): Oxigraph keeps
 a literal's lexical form as written where rdflib normalises it ("01"^^xsd:integer is "1" in
 rdflib); it lower-cases language tags; and it does not tell "x"^^xsd:string from "x" (both
 come back as the plain literal "x", as rdflib parses "x").
@@ -37,85 +37,40 @@ import itertools
 import os
 import threading
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from .errors import RusgraphError
-
-ENV_VAR = "RUSGRAPH_ENGINE"
-BACKENDS: tuple[str, ...] = ("auto", "oxigraph", "rdflib")
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 VALIDATION_ONTOLOGY = "urn:rusgraph:validation-ontology"
 INFERRED_PREFIX = "urn:rusgraph:inferred:"
 
-_override: str | None = None
 _found: dict[str, bool] = {}
 
 
-# ------------------------------------------------------------------------- the switch
+# ------------------------------------------------------------------------ what runs
 
 
-def _installed(module: str) -> bool:
+def installed(module: str) -> bool:
     if module not in _found:
         _found[module] = importlib.util.find_spec(module) is not None
     return _found[module]
 
 
-def set_backend(name: str | None) -> None:
-    """Choose the engine for this process (None: back to ``RUSGRAPH_ENGINE``, default auto)."""
-    global _override
-    if name is not None and name not in BACKENDS:
-        raise RusgraphError(f"unknown engine {name!r}", hint="use auto, oxigraph or rdflib")
-    _override = name
-
-
-def requested() -> str:
-    name = (_override or os.environ.get(ENV_VAR) or "auto").strip().lower()
-    if name not in BACKENDS:
-        raise RusgraphError(f"unknown engine {name!r} in {ENV_VAR}", hint="use auto, oxigraph or rdflib")
-    return name
-
-
-def backend() -> str:
-    """``oxigraph`` (pyoxigraph installed and not switched off) or ``rdflib``."""
-    name = requested()
-    if name == "rdflib":
-        return "rdflib"
-    if _installed("pyoxigraph"):
-        return "oxigraph"
-    if name == "oxigraph":
-        raise RusgraphError(f"{ENV_VAR}=oxigraph, but pyoxigraph is not installed",
-                            hint="pip install 'rusgraph[fast]', or unset " + ENV_VAR)
-    return "rdflib"
-
-
-def fast() -> bool:
-    return backend() == "oxigraph"
-
-
-def reasoner() -> str:
-    """``owlrl`` when the plain path is asked for, else ``rules`` (rusgraph.rules: the
-    ontology's fragment of OWL 2 RL compiled, pure Python; reasonable, else owlrl, runs
-    schemas and data beyond it)."""
-    return "owlrl" if requested() == "rdflib" else "rules"
-
-
 def fallback_reasoner() -> str:
-    """What runs OWL 2 RL on the fast path when the schema or data leave rules' fragment."""
-    return "reasonable" if _installed("reasonable") else "owlrl"
+    """What runs OWL 2 RL when the schema or data leave rusgraph.rules' fragment."""
+    return "reasonable" if installed("reasonable") else "owlrl"
 
 
 def describe() -> dict[str, str]:
-    """What runs each step, for benchmarks and ``--version``-style reports."""
-    f = fast()
+    """What runs each step, for benchmarks and reports."""
     return {
-        "engine": backend(),
-        "load": "pyoxigraph" if f else "rdflib",
-        "sparql": "oxigraph" if f else "rdflib",
-        "validate": "oxigraph+python (fastshacl)" if f else "pyshacl",
-        "infer": "owlrl" if reasoner() == "owlrl" else f"rules (else {fallback_reasoner()})",
+        "engine": "oxigraph",
+        "load": "pyoxigraph",
+        "sparql": "oxigraph",
+        "validate": "oxigraph+python (fastshacl)",
+        "infer": f"rules (else {fallback_reasoner()})",
     }
 
 
@@ -262,16 +217,15 @@ class Backing:
         res = self.store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", default_graph=name)
         return int(next(iter(res))[0].value)
 
-    def validation_graph(self, ontology: Any) -> Any:
-        """The named graph with pySHACL's inoculation of ``ontology`` (less the data triples)."""
+    def validation_graph(self, inoculation: Callable[[], Any]) -> Any:
+        """The named graph with pySHACL's inoculation of the ontology (less the data
+        triples); ``inoculation()`` gives it as an rdflib graph on first use."""
         import pyoxigraph as ox
 
         with self.lock:
             if self.validation_ontology is None:
-                from .fastshacl import inoculation
-
                 name = ox.NamedNode(VALIDATION_ONTOLOGY)
-                _add_minus_data(self.store, inoculation(ontology), name)
+                _add_minus_data(self.store, inoculation(), name)
                 self.validation_ontology = name
             return self.validation_ontology
 
@@ -317,22 +271,6 @@ def finish_backing(store: Any, parts: Any, ontology: Any) -> Backing:
     store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
                       for q in store.quads_for_pattern(None, None, None, name))
     return Backing(store=store, parts=parts, ontology=ontology, onto_graph=name)
-
-
-def has_blank_nodes(store: Any) -> bool:
-    return bool(store.query("ASK { ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) }"))
-
-
-OX_FORMATS = {"turtle": "TURTLE", "nt": "N_TRIPLES"}
-
-
-def bulk_load_files(store: Any, files: Iterable[tuple[Path, str]]) -> None:
-    """Load local Turtle / N-Triples files into the default graph (base IRI: the file's URI)."""
-    import pyoxigraph as ox
-
-    for path, fmt in files:
-        store.bulk_load(path=str(path), format=getattr(ox.RdfFormat, OX_FORMATS[fmt]),
-                        base_iri=path.resolve().as_uri())
 
 
 class LazyParts(Mapping):
@@ -393,13 +331,13 @@ class View:
             graphs.append(self.inferred)
         return graphs
 
-    def validation_graphs(self, ontology: Any, include_inferred: bool = True) -> list[Any]:
+    def validation_graphs(self, inoculation: Callable[[], Any], include_inferred: bool = True) -> list[Any]:
         """Data + (inferred) + ontology + the inoculation's blank-node copies: pySHACL's data
         graph plus the ontology triples pySHACL leaves out (rusgraph.fastshacl checks that
         the shapes cannot see those)."""
         import pyoxigraph as ox
 
-        graphs = [ox.DefaultGraph(), self.backing.validation_graph(ontology)]
+        graphs = [ox.DefaultGraph(), self.backing.validation_graph(inoculation)]
         if include_inferred and self.inferred is not None:
             graphs.append(self.inferred)
         return graphs
@@ -469,23 +407,17 @@ def _default() -> Any:
 # --------------------------------------------------------------------------- queries
 
 
-def run_query(kg: Any, text: str, bindings: Mapping[str, Any]) -> Any:
-    """Run SPARQL ``text`` on ``kg``'s store with ``bindings`` (rdflib terms) bound.
+def run_query(kg: Any, text: str, *, describe: bool = False) -> Any:
+    """Run SPARQL ``text`` (parameters already bound in it, see ``queries.inject_values``)
+    on ``kg``'s store.
 
     Returns ``(kind, vars, rows, boolean, graph)`` with rdflib terms, or None when Oxigraph
-    cannot run the query (a syntax it does not take, DESCRIBE): the caller then runs it on
-    rdflib, which gives the same answers or the error users know.
+    cannot run the query (a syntax it does not take, or a DESCRIBE, which the caller says):
+    the caller then runs it on rdflib, which gives the same answers or the error users know.
     """
     import pyoxigraph as ox
 
-    from .errors import QueryError
-    from .queries import inject_values
-
-    # Bound as a VALUES block at the start of the outer WHERE group, as for endpoints
-    # (pyoxigraph's substitutions only take projected variables).
-    try:
-        text = inject_values(text, bindings)
-    except QueryError:
+    if describe:
         return None
     v = view(kg)
     conv = Converter()
@@ -505,20 +437,10 @@ def run_query(kg: Any, text: str, bindings: Mapping[str, Any]) -> Any:
 
     from .namespaces import bind_prefixes
 
-    if _is_describe(text):
-        return None
     g = bind_prefixes(Graph())
     for t in res:
         g.add(conv.triple(t.subject, t.predicate, t.object))
     return ("construct", (), (), None, g)
-
-
-def _is_describe(text: str) -> bool:
-    import re
-
-    from .queries import _strip_comments
-
-    return re.search(r"\bDESCRIBE\b", _strip_comments(text), re.I) is not None
 
 
 # ----------------------------------------------------------------- read-only graph view
@@ -600,9 +522,9 @@ class StoreGraph:
 
 
 def lookup_graph(kg: Any) -> Any:
-    """A graph to look things up in (labels, districts): the store view on the fast path,
-    else ``kg.union``."""
-    if fast() and not _rdflib_union_built(kg):
+    """A graph to look things up in (labels, districts): the store view, or ``kg.union``
+    when that rdflib graph was built already."""
+    if not _rdflib_union_built(kg):
         return StoreGraph(kg)
     return kg.union
 
@@ -633,73 +555,3 @@ def dump_ntriples(kg: Any, output: Any, *, with_inferred: bool = False) -> None:
         graphs.append(v.inferred)
     for g in graphs:
         v.store.dump(output, format=ox.RdfFormat.N_TRIPLES, from_graph=g)
-
-
-# ---------------------------------------------------------------------------- loading
-
-
-def fast_load(data_items: list[Any], onto_items: list[Any], shape_items: list[Any]) -> Any:
-    """``sources.load`` on the fast path: local Turtle and N-Triples data go straight into
-    an Oxigraph store (rdflib parses them only if someone asks for ``kg.parts``); other
-    sources (URLs, rdflib graphs, other formats) are parsed with rdflib as before and copied
-    into the store. Returns None when the plain loader must run instead: a file Oxigraph
-    cannot parse (the plain loader then reports it, or reads what rdflib accepts), or data
-    with blank nodes (rdflib names them itself, and the store must use the same names).
-    """
-    from functools import partial
-
-    from rdflib import Graph
-
-    from .graph import KnowledgeGraph, graph_name_for
-    from .resources import RDF_SUFFIXES
-    from .sources import _expand, _merge, _parse_any, _split
-
-    loaders: dict[Any, list[Callable[[], Any]]] = {}
-    names: list[str] = []
-    files: list[tuple[Path, str]] = []
-    copied: list[Any] = []
-    for item in data_items:
-        for key, thing in _expand(item):
-            name = graph_name_for(key)
-            fmt = RDF_SUFFIXES.get(thing.suffix.lower()) if isinstance(thing, Path) else None
-            if fmt in OX_FORMATS and thing.is_file():
-                files.append((thing, fmt))
-                loaders.setdefault(name, []).append(partial(_parse_part, thing, name))
-            else:
-                for part_name, g in _split(_parse_any(thing), name):
-                    loaders.setdefault(part_name, []).append(partial(_same, g))
-                    copied.append(g)
-            names.append(str(thing) if not isinstance(thing, Graph) else key)
-    store = new_store()
-    try:
-        bulk_load_files(store, files)
-    except (SyntaxError, ValueError, OSError):
-        return None
-    if files and has_blank_nodes(store):
-        return None
-    conv = Converter()
-    for g in copied:
-        add_rdflib_graph(store, g, conv)
-    ontology = _merge(onto_items)
-    parts = LazyParts(loaders)
-    return KnowledgeGraph(
-        ontology=ontology,
-        parts=parts,
-        shapes=_merge(shape_items),
-        sources=tuple(names),
-        backing=finish_backing(store, parts, ontology),
-    )
-
-
-def _same(g: Any) -> Any:
-    return g
-
-
-def _parse_part(path: Path, name: Any) -> Any:
-    from .sources import _split, parse_file
-
-    graphs = [g for _n, g in _split(parse_file(path), name)]
-    g = graphs[0]
-    for more in graphs[1:]:
-        g += more
-    return g

@@ -223,7 +223,7 @@ def owlrl_closure(kg: KnowledgeGraph, *, engine: str = "auto") -> tuple[list, se
     unless owl:sameAs enters the closure, and then reasonable runs again on everything.
     """
     from . import rules
-    from .engine import _installed
+    from .engine import installed
 
     base, complete, schema = _premises(kg)
     if not complete and (not _named_properties(base) <= _logical_properties_cache(kg.ontology)
@@ -239,7 +239,7 @@ def owlrl_closure(kg: KnowledgeGraph, *, engine: str = "auto") -> tuple[list, se
                 raise
             if exc.vocabulary and engine == "auto":
                 return None  # reasonable and owlrl disagree on such schemas: owlrl decides
-    if engine == "auto" and not _installed("reasonable"):
+    if engine == "auto" and not installed("reasonable"):
         return None
     closure = closure_with_reasonable(base, kg.ontology, schema_in_data=schema)
     if not complete and _has_same_as(closure):

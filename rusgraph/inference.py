@@ -21,21 +21,25 @@ Profile = Literal["none", "rdfs", "owlrl"]
 PROFILES: tuple[str, ...] = ("none", "rdfs", "owlrl")
 
 
-def infer(kg: KnowledgeGraph, profile: Profile = "owlrl", *, keep_trivial: bool = False) -> KnowledgeGraph:
+def infer(kg: KnowledgeGraph, profile: Profile = "owlrl", *, keep_trivial: bool = False,
+          engine: str = "fast") -> KnowledgeGraph:
     """Return a new KnowledgeGraph with ``inferred`` set to what ``profile`` adds.
 
     ``rdfs`` runs owlrl's RDFS semantics, ``owlrl`` its OWL 2 RL semantics (transitive and
     chained properties such as rus:tracesTo and rus:planCovers). ``none`` returns the
     graph with an empty inferred graph. Trivial triples (rdf:type rdfs:Resource, facts
     about the RDF/OWL vocabularies themselves) are dropped unless ``keep_trivial``.
+
+    ``engine``: ``fast`` runs ``owlrl`` by rusgraph's compiled rules on the store (the same
+    triples; see :mod:`rusgraph.fastinfer`), ``reference`` runs owlrl itself.
     """
+    if engine not in ("fast", "reference"):
+        raise RusgraphError(f"unknown inference engine {engine!r}", hint="use fast or reference")
     if profile not in PROFILES:
         raise RusgraphError(f"unknown inference profile {profile!r}", hint="use none, rdfs or owlrl")
     if profile == "none":
         return replace(kg, inferred_source=None)
-    from .engine import reasoner
-
-    if profile == "owlrl" and not keep_trivial and reasoner() == "rules":
+    if profile == "owlrl" and not keep_trivial and engine == "fast":
         from .fastinfer import infer_owlrl  # the same inferred triples, without owlrl
 
         fast = infer_owlrl(kg)

@@ -1,7 +1,9 @@
 """Load sources into a KnowledgeGraph.
 
 Owns: reading files, directories and URLs (format from the suffix or the server's
-content type), and turning parse failures into SourceError with the file and line. With no
+content type), putting the data into the KnowledgeGraph's Oxigraph store (local Turtle and
+N-Triples straight from the file by Oxigraph's bulk loader), and turning parse failures into
+SourceError with the file and line. With no
 arguments it loads the bundled ontology, shapes and data. It must not infer or validate.
 """
 
@@ -9,10 +11,11 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Iterable, Sequence, Union
+from typing import Any, Callable, Iterable, Sequence, Union
 
 from rdflib import Dataset, Graph, URIRef
 
+from .engine import Converter, LazyParts, add_rdflib_graph, finish_backing, new_store
 from .errors import SourceError
 from .graph import KnowledgeGraph, graph_name_for
 from .namespaces import bind_prefixes
@@ -110,7 +113,7 @@ def parse_url(url: str, timeout: float = 30.0) -> Graph:
     return g
 
 
-def _expand(item: Source, key_root: Path | None = None) -> list[tuple[str, Graph | Path | str]]:
+def expand_source(item: Source, key_root: Path | None = None) -> list[tuple[str, Graph | Path | str]]:
     """One source item as (key, thing) pairs; directories expand to their RDF files."""
     if isinstance(item, Graph):
         return [(f"graph-{id(item)}", item)]
@@ -127,7 +130,7 @@ def _expand(item: Source, key_root: Path | None = None) -> list[tuple[str, Graph
     return [(path.with_suffix("").name, path)]
 
 
-def _parse_any(thing: Graph | Path | str) -> Graph:
+def parse_any(thing: Graph | Path | str) -> Graph:
     if isinstance(thing, Graph):
         return thing
     if isinstance(thing, str):
@@ -135,7 +138,7 @@ def _parse_any(thing: Graph | Path | str) -> Graph:
     return parse_file(thing)
 
 
-def _split(parsed: Graph, name: URIRef) -> list[tuple[URIRef, Graph]]:
+def split_dataset(parsed: Graph, name: URIRef) -> list[tuple[URIRef, Graph]]:
     """A parsed Dataset becomes one part per named graph (its own name) plus its default
     graph under ``name``; a plain Graph is one part."""
     if not isinstance(parsed, Dataset):
@@ -152,11 +155,11 @@ def _split(parsed: Graph, name: URIRef) -> list[tuple[URIRef, Graph]]:
     return out
 
 
-def _merge(items: Iterable[Source]) -> Graph:
+def merge_sources(items: Iterable[Source]) -> Graph:
     g = bind_prefixes(Graph())
     for item in items:
-        for key, thing in _expand(item):
-            for _name, part in _split(_parse_any(thing), graph_name_for(key)):
+        for key, thing in expand_source(item):
+            for _name, part in split_dataset(parse_any(thing), graph_name_for(key)):
                 g += part
     return g
 
@@ -189,25 +192,112 @@ def load(
     shape_items = [bundled_dir("shapes")] if shapes is None else list(shapes)
     data_items = bundled_data_sources() if data is None else list(data)
 
-    from .engine import fast, fast_load
+    # Oxigraph store first; rdflib graphs of the parts only when asked for
+    kg = fast_load(data_items, onto_items, shape_items)
+    if kg is not None:
+        return kg
+    return load_with_rdflib(data_items, ontology=onto_items, shapes=shape_items)
 
-    if fast():  # Oxigraph store first; rdflib graphs of the parts only when asked for
-        kg = fast_load(data_items, onto_items, shape_items)
-        if kg is not None:
-            return kg
+
+def load_with_rdflib(
+    data: Sequence[Source],
+    *,
+    ontology: Sequence[Source],
+    shapes: Sequence[Source],
+) -> KnowledgeGraph:
+    """Every source parsed by rdflib into its own rdflib graph (the reference the tests
+    hold :func:`load` to); the Oxigraph store is built from them on first use."""
+    data_items, onto_items, shape_items = list(data), list(ontology), list(shapes)
     parts: dict[URIRef, Graph] = {}
     names: list[str] = []
     for item in data_items:
-        for key, thing in _expand(item):
-            for name, g in _split(_parse_any(thing), graph_name_for(key)):
+        for key, thing in expand_source(item):
+            for name, g in split_dataset(parse_any(thing), graph_name_for(key)):
                 if name in parts:
                     parts[name] = parts[name] + g
                 else:
                     parts[name] = g
             names.append(str(thing) if not isinstance(thing, Graph) else key)
     return KnowledgeGraph(
-        ontology=_merge(onto_items),
+        ontology=merge_sources(onto_items),
         parts=parts,
-        shapes=_merge(shape_items),
+        shapes=merge_sources(shape_items),
         sources=tuple(names),
     )
+
+
+# ------------------------------------------------------- into the Oxigraph store
+
+OX_FORMATS = {"turtle": "TURTLE", "nt": "N_TRIPLES"}
+
+
+def has_blank_nodes(store: Any) -> bool:
+    return bool(store.query("ASK { ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) }"))
+
+
+def bulk_load_files(store: Any, files: Iterable[tuple[Path, str]]) -> None:
+    """Load local Turtle / N-Triples files into the default graph (base IRI: the file's URI)."""
+    import pyoxigraph as ox
+
+    for path, fmt in files:
+        store.bulk_load(path=str(path), format=getattr(ox.RdfFormat, OX_FORMATS[fmt]),
+                        base_iri=path.resolve().as_uri())
+
+
+def fast_load(data_items: list[Any], onto_items: list[Any], shape_items: list[Any]) -> Any:
+    """``sources.load`` on the fast path: local Turtle and N-Triples data go straight into
+    an Oxigraph store (rdflib parses them only if someone asks for ``kg.parts``); other
+    sources (URLs, rdflib graphs, other formats) are parsed with rdflib as before and copied
+    into the store. Returns None when the plain loader must run instead: a file Oxigraph
+    cannot parse (the plain loader then reports it, or reads what rdflib accepts), or data
+    with blank nodes (rdflib names them itself, and the store must use the same names).
+    """
+    from functools import partial
+
+    loaders: dict[Any, list[Callable[[], Any]]] = {}
+    names: list[str] = []
+    files: list[tuple[Path, str]] = []
+    copied: list[Any] = []
+    for item in data_items:
+        for key, thing in expand_source(item):
+            name = graph_name_for(key)
+            fmt = RDF_SUFFIXES.get(thing.suffix.lower()) if isinstance(thing, Path) else None
+            if fmt in OX_FORMATS and thing.is_file():
+                files.append((thing, fmt))
+                loaders.setdefault(name, []).append(partial(_parse_part, thing, name))
+            else:
+                for part_name, g in split_dataset(parse_any(thing), name):
+                    loaders.setdefault(part_name, []).append(partial(_same, g))
+                    copied.append(g)
+            names.append(str(thing) if not isinstance(thing, Graph) else key)
+    store = new_store()
+    try:
+        bulk_load_files(store, files)
+    except (SyntaxError, ValueError, OSError):
+        return None
+    if files and has_blank_nodes(store):
+        return None
+    conv = Converter()
+    for g in copied:
+        add_rdflib_graph(store, g, conv)
+    ontology = merge_sources(onto_items)
+    parts = LazyParts(loaders)
+    return KnowledgeGraph(
+        ontology=ontology,
+        parts=parts,
+        shapes=merge_sources(shape_items),
+        sources=tuple(names),
+        backing=finish_backing(store, parts, ontology),
+    )
+
+
+def _same(g: Any) -> Any:
+    return g
+
+
+def _parse_part(path: Path, name: Any) -> Any:
+    graphs = [g for _n, g in split_dataset(parse_file(path), name)]
+    g = graphs[0]
+    for more in graphs[1:]:
+        g += more
+    return g

@@ -1,10 +1,11 @@
 """The fast path gives the plain path's answers.
 
 The fast path (rusgraph.engine, fastshacl, rules, fastinfer: an Oxigraph store, SHACL compiled
-to SPARQL on it, OWL 2 RL compiled from the ontology, reasonable beyond its fragment) is the
-default when pyoxigraph is installed. The
-plain path is ``RUSGRAPH_ENGINE=rdflib``: rdflib parsing and SPARQL, pySHACL (the reference
-engine: plain pySHACL, inference none) and owlrl. On the bundled data and on a generated
+to SPARQL on it, OWL 2 RL compiled from the ontology, reasonable beyond its fragment) is what
+the library runs. The plain path is the reference, chosen explicitly: rdflib parsing
+(``sources.load_with_rdflib``) and SPARQL (``run_query(engine="reference")``), pySHACL
+(``validate(engine="reference")``: plain pySHACL, inference none) and owlrl
+(``infer(engine="reference")``). On the bundled data and on a generated
 sample (benchmarks/generate.py, size tiny, with broken measures) they must give the same
 validation results, the same rows for every canned report in nb and en, and the same
 inferred triples.
@@ -19,8 +20,7 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("pyoxigraph", reason="the fast path needs pyoxigraph (pip install 'rusgraph[fast]')")
-pytest.importorskip("reasonable", reason="the inference fallback needs reasonable (pip install 'rusgraph[fast]')")
+pytest.importorskip("reasonable", reason="the inference fallback needs reasonable (pip install -e '.[test]')")
 
 from rdflib import Graph, URIRef  # noqa: E402
 from rdflib.compare import isomorphic  # noqa: E402
@@ -45,11 +45,13 @@ def _generate_module():  # type: ignore[no-untyped-def]
 
 
 def _load(backend: str, data):  # type: ignore[no-untyped-def]
-    engine.set_backend(backend)
-    try:
+    if backend == "auto":
         return rusgraph.load(data)
-    finally:
-        engine.set_backend(None)
+    from rusgraph.resources import bundled_dir
+    from rusgraph.sources import bundled_data_sources, load_with_rdflib
+
+    return load_with_rdflib(bundled_data_sources() if data is None else data,
+                            ontology=[bundled_dir("ontology")], shapes=[bundled_dir("shapes")])
 
 
 class Pair:
@@ -61,11 +63,10 @@ class Pair:
         self.plain = _load("rdflib", data)
 
     def run(self, backend: str, fn):  # type: ignore[no-untyped-def]
-        engine.set_backend(backend)
-        try:
-            return fn(self.fast if backend == "auto" else self.plain)
-        finally:
-            engine.set_backend(None)
+        """fn(kg, engine): the fast graph with "fast", the plain one with "reference"."""
+        if backend == "auto":
+            return fn(self.fast, "fast")
+        return fn(self.plain, "reference")
 
 
 @pytest.fixture(scope="session")
@@ -84,8 +85,8 @@ def pair(request, upper_dir) -> Pair:  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="session")
 def inferred(pair):  # type: ignore[no-untyped-def]
-    fast = pair.run("auto", lambda kg: rusgraph.infer(kg, "owlrl"))
-    plain = pair.run("rdflib", lambda kg: rusgraph.infer(kg, "owlrl"))
+    fast = pair.run("auto", lambda kg, e: rusgraph.infer(kg, "owlrl", engine=e))
+    plain = pair.run("rdflib", lambda kg, e: rusgraph.infer(kg, "owlrl", engine=e))
     return fast, plain
 
 
@@ -123,12 +124,8 @@ def test_blank_nodes_in_data_fall_back_to_the_plain_loader(write, upper_dir):
                                "<https://example.org/m> a rus:Measure ; rus:note [ rus:text \"x\" ] .\n")
     kg = _load("auto", [plan])
     assert kg.backing is None and not isinstance(kg.parts, engine.LazyParts)
-    engine.set_backend("auto")
-    try:
-        rows = run_query(kg, "SELECT ?t WHERE { ?m <https://w3id.org/rusgraph/ontology#note>/"
-                             "<https://w3id.org/rusgraph/ontology#text> ?t }").as_strings()
-    finally:
-        engine.set_backend(None)
+    rows = run_query(kg, "SELECT ?t WHERE { ?m <https://w3id.org/rusgraph/ontology#note>/"
+                         "<https://w3id.org/rusgraph/ontology#text> ?t }").as_strings()
     assert rows == [["x"]]
 
 
@@ -142,15 +139,13 @@ def test_bad_file_reports_like_the_plain_loader(write):
     assert messages[0] == messages[1]
 
 
-def test_switch_off_with_the_environment(monkeypatch):
-    monkeypatch.setenv(engine.ENV_VAR, "rdflib")
-    assert engine.backend() == "rdflib" and engine.reasoner() == "owlrl"
-    monkeypatch.setenv(engine.ENV_VAR, "auto")
-    assert engine.backend() == "oxigraph" and engine.reasoner() == "rules"
+def test_no_switch_in_the_library(monkeypatch, bundled_kg):
+    """The old RUSGRAPH_ENGINE switch is gone: the store runs whatever the environment says."""
+    monkeypatch.setenv("RUSGRAPH_ENGINE", "rdflib")
+    kg = rusgraph.load()
+    assert isinstance(kg.backing, engine.Backing)
     assert engine.fallback_reasoner() == "reasonable"
-    monkeypatch.setenv(engine.ENV_VAR, "bogus")
-    with pytest.raises(rusgraph.RusgraphError):
-        engine.backend()
+    assert engine.describe()["sparql"] == "oxigraph"
 
 
 # ---------------------------------------------------------------------------- validation
@@ -167,8 +162,8 @@ def test_bundled_shapes_compile(bundled_kg):
 
 
 def test_validation_equals_the_reference_engine(pair):
-    fast = pair.run("auto", lambda kg: validate(kg, engine="fast"))
-    reference = pair.run("rdflib", lambda kg: validate(kg, engine="reference"))
+    fast = pair.run("auto", lambda kg, e: validate(kg, engine=e))
+    reference = pair.run("rdflib", lambda kg, e: validate(kg, engine=e))
     assert _results(fast) == _results(reference)
     assert fast.conforms == reference.conforms
     assert len(fast.results) > 0
@@ -176,16 +171,8 @@ def test_validation_equals_the_reference_engine(pair):
 
 def test_validation_with_inferred_triples_equals_the_reference_engine(pair, inferred):
     fast_kg, plain_kg = inferred
-    engine.set_backend("auto")
-    try:
-        fast = validate(fast_kg, engine="fast")
-    finally:
-        engine.set_backend(None)
-    engine.set_backend("rdflib")
-    try:
-        reference = validate(plain_kg, engine="reference")
-    finally:
-        engine.set_backend(None)
+    fast = validate(fast_kg, engine="fast")
+    reference = validate(plain_kg, engine="reference")
     assert _results(fast) == _results(reference)
 
 
@@ -196,13 +183,9 @@ def test_unsupported_shapes_run_on_pyshacl(write, upper_dir):
 <https://example.org/S> a sh:NodeShape ; sh:targetClass rus:Status ;
     sh:property [ sh:path rus:nothing ; sh:in ( "a" "b" ) ; sh:message "not in"@en ] .
 """)
-    engine.set_backend("auto")
-    try:
-        kg = rusgraph.load([upper_dir], shapes=[shapes])
-        assert fastshacl.compile_shapes(kg.shapes) is None
-        assert validate(kg).results == ()
-    finally:
-        engine.set_backend(None)
+    kg = rusgraph.load([upper_dir], shapes=[shapes])
+    assert fastshacl.compile_shapes(kg.shapes) is None
+    assert validate(kg).results == ()
 
 
 def test_inoculation_is_pyshacls(bundled_kg):
@@ -235,16 +218,18 @@ def test_unusable_shapes_fail_the_same_way(write, upper_dir, sample_dir):
 """)
     outcomes = []
     for backend in ("auto", "rdflib"):
-        engine.set_backend(backend)
-        try:
+        if backend == "auto":
             kg = rusgraph.load([upper_dir, sample_dir], shapes=[shapes])
-            assert fastshacl.compile_shapes(kg.shapes) is None
-            try:
-                outcomes.append(sorted(r.key() for r in validate(kg, engine="fast" if backend == "auto" else "reference").results))
-            except ShapesError as exc:
-                outcomes.append(("ShapesError", str(exc)))
-        finally:
-            engine.set_backend(None)
+        else:
+            from rusgraph.resources import bundled_dir
+            from rusgraph.sources import load_with_rdflib
+
+            kg = load_with_rdflib([upper_dir, sample_dir], ontology=[bundled_dir("ontology")], shapes=[shapes])
+        assert fastshacl.compile_shapes(kg.shapes) is None
+        try:
+            outcomes.append(sorted(r.key() for r in validate(kg, engine="fast" if backend == "auto" else "reference").results))
+        except ShapesError as exc:
+            outcomes.append(("ShapesError", str(exc)))
     assert outcomes[0] == outcomes[1]
 
 
@@ -259,8 +244,8 @@ def test_every_report_gives_the_same_rows(pair, lang):
     checked = 0
     for q in list_queries():
         params = {p.name: REPORT_PARAMS[p.name] for p in q.params}
-        fast = pair.run("auto", lambda kg, q=q: run_query(kg, q, params, lang=lang))
-        plain = pair.run("rdflib", lambda kg, q=q: run_query(kg, q, params, lang=lang))
+        fast = pair.run("auto", lambda kg, e, q=q: run_query(kg, q, params, lang=lang, engine=e))
+        plain = pair.run("rdflib", lambda kg, e, q=q: run_query(kg, q, params, lang=lang, engine=e))
         assert fast.vars == plain.vars, q.name
         assert fast.rows == plain.rows, q.name  # rdflib terms, in order
         checked += bool(plain.rows)
@@ -276,8 +261,8 @@ def test_ad_hoc_queries(pair):
         "SELECT ?m (COUNT(?x) AS ?n) WHERE { ?m rus:responsibleUnit ?x } GROUP BY ?m ORDER BY DESC(?n) ?m LIMIT 5",
     ]
     for text in texts:
-        fast = pair.run("auto", lambda kg: run_query(kg, text))
-        plain = pair.run("rdflib", lambda kg: run_query(kg, text))
+        fast = pair.run("auto", lambda kg, e: run_query(kg, text, engine=e))
+        plain = pair.run("rdflib", lambda kg, e: run_query(kg, text, engine=e))
         assert fast.kind == plain.kind
         if fast.kind == "construct":
             assert isomorphic(fast.graph, plain.graph)
@@ -287,11 +272,7 @@ def test_ad_hoc_queries(pair):
 
 def test_a_query_oxigraph_refuses_runs_on_rdflib(bundled_kg):
     # DESCRIBE goes to rdflib (the engines describe differently); so would a syntax error
-    engine.set_backend("auto")
-    try:
-        result = run_query(bundled_kg, "DESCRIBE <https://w3id.org/rusgraph/unit/030110>")
-    finally:
-        engine.set_backend(None)
+    result = run_query(bundled_kg, "DESCRIBE <https://w3id.org/rusgraph/unit/030110>")
     assert result.kind == "describe" and len(result.graph) > 0
 
 
@@ -309,7 +290,7 @@ def test_reasonable_fallback_infers_what_owlrl_does(pair, inferred):
     from rusgraph.fastinfer import infer_owlrl
 
     _fast, plain = inferred
-    by_reasonable = pair.run("auto", lambda kg: infer_owlrl(kg, engine="reasonable"))
+    by_reasonable = pair.run("auto", lambda kg, _e: infer_owlrl(kg, engine="reasonable"))
     assert set(by_reasonable.inferred) == set(plain.inferred)
 
 

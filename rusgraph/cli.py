@@ -154,7 +154,9 @@ def _load(data: tuple[str, ...], ontology: tuple[str, ...], no_ontology: bool, i
     else:
         items = None  # type: ignore[assignment]
     onto = [] if no_ontology else (list(ontology) or None)
-    kg = load(items, ontology=onto, shapes=list(shapes) if shapes else None)
+    ctx = click.get_current_context(silent=True)
+    store_dir = ctx.find_root().obj.get("store") if ctx is not None and ctx.find_root().obj else None
+    kg = load(items, ontology=onto, shapes=list(shapes) if shapes else None, store=store_dir)
     if logging.getLogger("rusgraph").isEnabledFor(logging.INFO):  # counting may parse (rdflib path)
         from .engine import data_size
 
@@ -196,8 +198,11 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
 @click.version_option(package_name="rusgraph", prog_name="rusgraph")
 @click.option("-v", "--verbose", count=True, help="More progress on stderr (-vv for debug logging).")
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+@click.option("--store", "store_dir", type=click.Path(file_okay=False), envvar="RUSGRAPH_STORE", show_envvar=True,
+              help="Keep the loaded graph in an on-disk Oxigraph store in this directory: the next command on "
+                   "unchanged files answers without parsing them again (changed files are loaded again).")
 @click.pass_context
-def main(ctx: click.Context, verbose: int, debug: bool) -> None:
+def main(ctx: click.Context, verbose: int, debug: bool, store_dir: str | None) -> None:
     """Oslo's drug-policy plans as one linked, checkable knowledge graph.
 
     With no DATA arguments every command works on the bundled ontology, shapes and data
@@ -210,7 +215,7 @@ def main(ctx: click.Context, verbose: int, debug: bool) -> None:
       rusgraph report coverage --lang en
       rusgraph query -e 'SELECT (COUNT(*) AS ?n) WHERE { ?m a rus:Measure }'
     """
-    ctx.obj = {"debug": debug}
+    ctx.obj = {"debug": debug, "store": store_dir}
     level = logging.WARNING if verbose == 0 and not debug else (logging.INFO if verbose == 1 else logging.DEBUG)
     logging.basicConfig(level=level, format="%(message)s", stream=sys.stderr)
 

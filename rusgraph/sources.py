@@ -177,6 +177,7 @@ def load(
     *,
     ontology: Sequence[Source] | None = None,
     shapes: Sequence[Source] | None = None,
+    store: str | Path | None = None,
 ) -> KnowledgeGraph:
     """Load sources into a :class:`KnowledgeGraph`.
 
@@ -187,10 +188,20 @@ def load(
 
     >>> kg = load()                       # bundled ontology, shapes and data
     >>> kg = load(["plan.ttl"])           # bundled ontology and shapes, only this data
+    >>> kg = load(store="cache/")         # kept on disk: the next load of unchanged files parses nothing
+
+    ``store``: a directory for an on-disk Oxigraph store (:mod:`rusgraph.store`); files whose
+    bytes did not change since the last load into it are not parsed again.
     """
     onto_items = [bundled_dir("ontology")] if ontology is None else list(ontology)
     shape_items = [bundled_dir("shapes")] if shapes is None else list(shapes)
     data_items = bundled_data_sources() if data is None else list(data)
+    if store is not None:
+        from .store import load_persistent
+
+        return load_persistent(store, [pair for item in data_items for pair in expand_source(item)],
+                               ontology=merge_sources(onto_items), shapes=merge_sources(shape_items),
+                               ontology_files=[thing for item in onto_items for _k, thing in expand_source(item)])
 
     # Oxigraph store first; rdflib graphs of the parts only when asked for
     kg = fast_load(data_items, onto_items, shape_items)

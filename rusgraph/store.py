@@ -78,10 +78,7 @@ def load_persistent(directory: str | Path, data: Sequence[tuple[str, Any]], *, o
     files = _files(data)
     wanted = {str(path.resolve()): {"sha256": _digest(path), "graph": str(graph_name_for(key))}
               for key, path in files}
-    names = [graph_name_for(key) for key, _path in files]
-    if len(set(names)) != len(names):
-        raise RusgraphError("two data files would share one named graph", where=str(directory),
-                            hint="give files with different names")
+    names = list(dict.fromkeys(graph_name_for(key) for key, _path in files))  # files of one name share a graph
     ontology_digest = hashlib.sha256("".join(_digest(p) if isinstance(p, Path) else str(p)
                                              for p in ontology_files).encode()).hexdigest()
     manifest_path = directory / MANIFEST
@@ -98,12 +95,15 @@ def load_persistent(directory: str | Path, data: Sequence[tuple[str, Any]], *, o
         manifest_path.unlink(missing_ok=True)  # until the store is whole again
     if not manifest:
         store.clear()
-    for path, entry in had.items():
-        if wanted.get(path) != entry:
-            store.remove_graph(ox.NamedNode(entry["graph"]))
-    for (key, path), name in zip(files, names):
-        entry = wanted[str(path.resolve())]
-        if had.get(str(path.resolve())) == entry:
+    # a graph is loaded again when any of its files changed, came or went
+    dirty = {e["graph"] for p, e in had.items() if wanted.get(p) != e}
+    dirty |= {e["graph"] for p, e in wanted.items() if had.get(p) != e}
+    for graph in dirty:
+        if store.contains_named_graph(ox.NamedNode(graph)):
+            store.remove_graph(ox.NamedNode(graph))
+    for key, path in files:
+        name = graph_name_for(key)
+        if str(name) not in dirty:
             continue
         fmt = RDF_SUFFIXES.get(path.suffix.lower())
         if fmt not in OX_FORMATS:

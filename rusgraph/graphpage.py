@@ -22,13 +22,15 @@ UPWARD = ("statedContributesTo", "curatedContributesTo", "contributesTo", "state
           "curatedImplementsStandard", "implementsStandard", "elementOf", "skos_broader", "inPlan",
           "tracesTo", "statedTracesTo")
 CHAIN_TYPES = ("Measure", "DistrictGoal", "DistrictPlan", "CityGoal", "StandardElement", "Standard",
-               "Strategy", "MainGoal", "NationalGoal", "FocusArea")
+               "Strategy", "DistrictStrategy", "MainGoal", "NationalGoal", "FocusArea")
 TYPE_ORDER = (*CHAIN_TYPES, "Theme", "Unit", "District", "Status", "RiskLevel", "CityPlan", "NationalPlan",
               "NationalStrategy", "Guideline", "ReformProposal", "Programme", "Municipality", "Organization",
-              "Country", "SourceDocument", "ConceptScheme", "LinkBasis")
-LEVELS = {"NationalGoal": 10, "FocusArea": 10, "MainGoal": 9, "Strategy": 8, "Standard": 7, "CityGoal": 6,
+              "Country", "SourceDocument", "PlanSection", "ConceptScheme", "LinkBasis")
+LEVELS = {"NationalGoal": 10, "FocusArea": 10, "MainGoal": 9, "Strategy": 8, "DistrictStrategy": 8, "Standard": 7,
+          "CityGoal": 6,
           "StandardElement": 6, "DistrictPlan": 5, "DistrictGoal": 4, "Measure": 1}
-SIZES = {"Measure": 10, "DistrictGoal": 14, "DistrictPlan": 28, "CityGoal": 16, "Strategy": 32, "MainGoal": 36,
+SIZES = {"Measure": 10, "DistrictGoal": 14, "DistrictPlan": 28, "CityGoal": 16, "Strategy": 32,
+         "DistrictStrategy": 26, "MainGoal": 36,
          "NationalGoal": 22, "FocusArea": 18, "Standard": 24, "StandardElement": 12, "District": 22,
          "Theme": 16, "Unit": 12}
 
@@ -55,7 +57,8 @@ STRINGS: dict[str, dict[str, Any]] = {
                       "Guideline": "veileder", "ReformProposal": "reformforslag", "Programme": "program",
                       "Municipality": "kommune", "Organization": "organisasjon", "Country": "land",
                       "SourceDocument": "kildetekst", "ConceptScheme": "begrepsskjema",
-                      "LinkBasis": "grunnlag for kobling", "Resource": "ressurs"},
+                      "LinkBasis": "grunnlag for kobling", "Resource": "ressurs",
+                      "DistrictStrategy": "bydelens egen strategi", "PlanSection": "avsnitt i planen"},
     },
     "en": {
         "title": "rusgraph – Oslo's drug-policy plans", "search": "Search",
@@ -80,7 +83,8 @@ STRINGS: dict[str, dict[str, Any]] = {
                       "Guideline": "guideline", "ReformProposal": "reform proposal", "Programme": "programme",
                       "Municipality": "municipality", "Organization": "organisation", "Country": "country",
                       "SourceDocument": "source text", "ConceptScheme": "concept scheme",
-                      "LinkBasis": "link basis", "Resource": "resource"},
+                      "LinkBasis": "link basis", "Resource": "resource",
+                      "DistrictStrategy": "district's own strategy", "PlanSection": "plan section"},
     },
 }
 

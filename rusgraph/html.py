@@ -23,7 +23,7 @@ th{background:#f2f4f7;position:sticky;top:0}
 table.matrix td.n{text-align:center;font-variant-numeric:tabular-nums;min-width:3.2rem}
 table.matrix th.col{vertical-align:bottom}
 table.matrix th.col div{writing-mode:vertical-rl;transform:rotate(180deg);max-height:14rem}
-td.zero{background:#fdecea;color:#a12a1f;font-weight:600}
+td.zero{background:#fdecea;color:#a12a1f;font-weight:600} td.na{background:#f2f4f7;color:#8a93a3}
 .legend span{display:inline-block;padding:.1rem .5rem;margin-right:.3rem;border:1px solid #d5d9e0}
 p.basis{max-width:60rem;background:#f7f8fa;border-left:4px solid #1f5ea8;padding:.5rem .8rem}
 table.matrix td .s{color:#1f5ea8;font-weight:700} table.matrix td .c{color:#8a5a00;font-weight:700}
@@ -115,8 +115,8 @@ def matrix_html(result: QueryResult, label: Callable[[Any], str], *, lang: str =
         placed = _int(r[idx["placed"]]) if "placed" in idx else None
         cells[(a, b)] = (n, stated, curated, placed)
     top = max((c[0] for c in cells.values()), default=0)
-    w = {"nb": ("uttalt", "kuratert", "plassert", "ingen tiltak", "flest"),
-         "en": ("stated", "curated", "placed", "no measures", "most")}["nb" if lang == "nb" else "en"]
+    w = {"nb": ("uttalt", "kuratert", "plassert", "ingen tiltak", "flest", "gjelder ikke"),
+         "en": ("stated", "curated", "placed", "no measures", "most", "does not apply")}["nb" if lang == "nb" else "en"]
     # the rotated text sits in a block, where max-height holds (a table cell ignores it), so a
     # long heading wraps instead of running up over the page title
     head = "".join(f'<th class="col" scope="col"><div>{escape(c)}</div></th>' for c in cols)
@@ -124,8 +124,13 @@ def matrix_html(result: QueryResult, label: Callable[[Any], str], *, lang: str =
     for a in rows:
         tds = []
         for b in cols:
-            n, stated, curated, placed = cells.get((a, b), (0, 0, 0, None))
             where = f"{escape(a)} / {escape(b)}"
+            if (a, b) not in cells:
+                # a pair the report does not list (a district's own strategy under another
+                # district) is not a zero: it does not apply
+                tds.append(f'<td class="n na" title="{where}: {w[5]}">–</td>')
+                continue
+            n, stated, curated, placed = cells[(a, b)]
             if split:
                 tip = f"{where}: {stated} {w[0]} + {curated} {w[1]} = {n}"
                 if placed is not None:
@@ -163,10 +168,23 @@ _PLACED_NOTE = {"nb": "rader planen selv setter under strategiens overskrift",
                 "en": "rows the plan itself puts under the strategy's heading"}
 
 
+# Code values a column holds (the CSV keeps them as they are), as a reader sees them.
+VALUE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
+    "trace": {"stated": ("uttalt", "stated"), "curated": ("kuratert", "curated"), "none": ("ingen", "none")},
+}
+
+
 def table_html(result: QueryResult, label: Callable[[Any], str], *, lang: str = "nb") -> str:
     head = "".join(f"<th>{escape(column_label(v, lang))}</th>" for v in result.vars)
+
+    def cell(var: str, v: Any) -> str:
+        text = label(v)
+        words = VALUE_LABELS.get(var, {}).get(text)
+        return words[0 if lang == "nb" else 1] if words else text
+
     body = "".join(
-        "<tr>" + "".join(f"<td>{escape(label(v))}</td>" for v in row) + "</tr>" for row in result.rows
+        "<tr>" + "".join(f"<td>{escape(cell(var, v))}</td>" for var, v in zip(result.vars, row)) + "</tr>"
+        for row in result.rows
     )
     return f'<table class="rows" id="rows"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 

@@ -57,7 +57,7 @@ TYPE_NAMESPACES = (str(RUS), str(SKOS), str(ORG))
 # (greens), standards (pinks), vocabularies and organisations (greys/browns).
 COLOURS: dict[str, str] = {
     "Measure": "#1f77b4", "DistrictGoal": "#17becf", "DistrictPlan": "#0b3d91",
-    "CityGoal": "#ff7f0e", "Strategy": "#d62728", "MainGoal": "#8c1c13", "CityPlan": "#9467bd",
+    "CityGoal": "#ff7f0e", "Strategy": "#d62728", "DistrictStrategy": "#ef6f6c", "PlanSection": "#e0c9a6", "MainGoal": "#8c1c13", "CityPlan": "#9467bd",
     "NationalGoal": "#2ca02c", "FocusArea": "#98df8a", "NationalPlan": "#006d2c",
     "NationalStrategy": "#31a354", "Guideline": "#74c476", "ReformProposal": "#a1d99b",
     "Programme": "#c5b0d5", "Standard": "#e377c2", "StandardElement": "#f7b6d2",

@@ -61,5 +61,6 @@ def test_installed_wheel_runs_outside_the_checkout(wheel, tmp_path):
                        capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     lines = r.stdout.splitlines()
-    assert lines[0] == "district,strategy,measures"
-    assert len(lines) == 1 + 5 * 3  # five districts with plans x three strategies
+    assert lines[0] == "district,strategy,placed,stated,curated,measures"
+    # five districts with plans x the city's three strategies, and Ullern's own fourth
+    assert len(lines) == 1 + 5 * 3 + 1

@@ -426,3 +426,18 @@ def test_html_matrix_shows_stated_and_curated_with_the_basis(runner):
     body = r.stdout.split("</style>")[1]
     # no English sentence on the nb page: the question and the basis are in Norwegian
     assert "How many" not in body and "Hvor mange" in body
+
+
+@pytest.mark.parametrize("q", [q for q in list_queries() if not any(p.required for p in q.params)],
+                         ids=lambda q: q.name)
+def test_every_report_page_says_its_question_and_basis_in_the_pages_language(runner, q):
+    for lang in ("nb", "en"):
+        r = runner.invoke(main, ["report", q.name, "--format", "html", "--lang", lang])
+        assert r.exit_code == 0, r.output
+        page = r.stdout
+        assert q.question(lang) and q.question(lang).replace("'", "&#x27;").replace('"', "&quot;") in page
+        if lang == "nb":
+            assert q.description not in page and "What the numbers rest on" not in page
+            assert ">stated<" not in page and ">curated<" not in page
+        if q.basis_en:
+            assert q.basis(lang)[:40] in page.replace("&#x27;", "'").replace("&quot;", '"')

@@ -91,3 +91,17 @@ def test_cli_store_option(runner, tmp_path):
     assert plain.exit_code == first.exit_code == second.exit_code == 0, first.output
     assert plain.stdout == first.stdout == second.stdout
     assert (where / "manifest.json").is_file()
+
+
+def test_blank_nodes_are_the_same_in_the_parts_and_the_queries(write, tmp_path):
+    plan = write("p.ttl", f'<https://example.org/m> a <{RUS}Measure> ; <{RUS}note> [ <{RUS}text> "x" ] .\n')
+    kg = rusgraph.load([plan], store=tmp_path / "store")
+    rows = run_query(kg, f"SELECT ?b WHERE {{ ?m <{RUS}note> ?b . ?b <{RUS}text> \"x\" }}").rows
+    (part,) = kg.parts.values()
+    assert [r[0] for r in rows] == list(part.objects(None, rusgraph_term(RUS + "note")))
+
+
+def rusgraph_term(iri: str):  # type: ignore[no-untyped-def]
+    from rdflib import URIRef
+
+    return URIRef(iri)

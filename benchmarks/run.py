@@ -379,8 +379,9 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"[{size}] same answers: " + ", ".join(f"{k} {v}" for k, v in entry["equal"].items()), flush=True)
                 ok = ok and not any(v.startswith("DIFFERENT") for v in entry["equal"].values())
             else:
-                print(f"[{size}] baseline skipped ({sz.measures:,} measures > --baseline-max {args.baseline_max})",
-                      flush=True)
+                why = "--baseline never" if args.baseline == "never" else \
+                    f"{sz.measures:,} measures > --baseline-max {args.baseline_max}"
+                print(f"[{size}] baseline skipped ({why})", flush=True)
             ok = ok and fast["status"] == "ok"
             results.append(entry)
             if not args.keep:

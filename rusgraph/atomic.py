@@ -2,17 +2,21 @@
 
 Owns: writing to a temporary file in the target's directory, flushing it to disk and
 renaming it over the target (for several files, a directory written beside the target
-and renamed). Nothing else in rusgraph opens an output file for writing.
+and renamed, or swapped in whole). An output that is not a regular file is written
+through, never replaced: a symlink's target is replaced (the link stays), and a device,
+FIFO or socket (/dev/null, /dev/stdout, a named pipe) is opened and written as it is.
+Nothing else in rusgraph opens an output file for writing.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import stat
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Iterator, Mapping
+from typing import IO, Callable, Iterator, Mapping
 
 
 @contextmanager
@@ -23,6 +27,17 @@ def atomic_writer(path: str | os.PathLike[str], mode: str = "w", encoding: str |
     old ``path``, if any, is left as it was.
     """
     target = Path(path)
+    try:
+        special = not stat.S_ISREG(os.stat(target).st_mode)  # follows a symlink
+    except FileNotFoundError:
+        special = False
+    if special:  # a device, FIFO or socket: written through as it is, nothing to rename
+        kwargs = {} if "b" in mode else {"encoding": encoding, "newline": ""}
+        with open(target, mode, **kwargs) as fh:
+            yield fh
+        return
+    if target.is_symlink():  # replace the file the link names; the link stays
+        target = Path(os.path.realpath(target))
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
@@ -96,3 +111,69 @@ def write_files_atomic(directory: str | os.PathLike[str], contents: Mapping[str,
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def replace_dir_atomic(directory: str | os.PathLike[str], contents: Mapping[str, bytes],
+                       replaceable: Callable[[str], bool]) -> list[Path]:
+    """Make ``directory`` hold exactly ``contents``, all old or all new at every moment.
+
+    The files are written into a temporary sibling directory, flushed, and that directory
+    is swapped with the old one in one step (Linux renameat2 RENAME_EXCHANGE; elsewhere two
+    renames, with a moment when the name is missing but never a mix). Only a directory
+    whose every entry ``replaceable(name)`` accepts is replaced: one that holds anything
+    else is refused (FileExistsError), since swapping it would drop those files.
+    """
+    target = Path(directory)
+    if target.is_symlink():
+        target = Path(os.path.realpath(target))
+    if target.exists():
+        if not target.is_dir():
+            raise NotADirectoryError(f"{target} is not a directory")
+        other = sorted(n for n in os.listdir(target) if not replaceable(n))
+        if other:
+            raise FileExistsError(f"{target} holds files rusgraph does not write here ({', '.join(other[:5])}"
+                                  f"{', ...' if len(other) > 5 else ''}); give a new or empty directory")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    try:
+        os.chmod(tmp, 0o777 & ~_umask())
+        for name, data in contents.items():
+            with open(tmp / name, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+        if not target.exists():
+            os.rename(tmp, target)
+        elif _exchange(tmp, target):
+            shutil.rmtree(tmp, ignore_errors=True)  # now the old directory
+        else:
+            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
+            os.rename(target, old / "d")
+            os.rename(tmp, target)
+            shutil.rmtree(old, ignore_errors=True)
+        return [target / name for name in contents]
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step where the system can (Linux renameat2); False where not."""
+    import ctypes
+    import errno
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):  # old kernel or a file system without it
+        return False
+    raise OSError(err, os.strerror(err), str(b))

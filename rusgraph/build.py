@@ -648,7 +648,9 @@ def to_turtle(g: Graph) -> str:
         for term in t:
             if isinstance(term, BNode):
                 raise BuildError("generated data must not contain blank nodes")
-    return g.serialize(format="turtle")
+    from .formats import serialize_graph
+
+    return serialize_graph(g, "turtle")
 
 
 def read_record(path: Path) -> dict[str, Any]:

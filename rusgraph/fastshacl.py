@@ -50,7 +50,7 @@ PROPERTY_COMPONENTS = {
     SH.path, SH.minCount, SH.maxCount, SH["class"], SH.datatype, SH.nodeKind, SH.languageIn,
     SH.uniqueLang, SH["or"], SH.node, SH.qualifiedValueShape, SH.qualifiedMinCount,
     SH.qualifiedMaxCount, SH.qualifiedValueShapesDisjoint, SH.hasValue, SH.pattern, SH.flags,
-    SH.lessThan, SH.lessThanOrEquals,
+    SH.lessThan, SH.lessThanOrEquals, SH.sparql,
 }
 _VALUE_COMPONENTS = {SH["class"], SH.datatype, SH.nodeKind, SH.languageIn}
 _SEVERITIES = {SH.Violation, SH.Warning, SH.Info}
@@ -343,6 +343,7 @@ class PropertyShape:
     has_values: list[Any] = field(default_factory=list)
     patterns: list[Any] = field(default_factory=list)  # compiled regexes
     compares: list[tuple[Any, Any]] = field(default_factory=list)  # (component, property)
+    sparql: list["SparqlConstraint"] = field(default_factory=list)  # $PATH substituted
 
 
 @dataclass
@@ -352,6 +353,8 @@ class SparqlConstraint:
     severity: Any
     text: str  # the rewritten one-pass query, or "" to run per focus node on rdflib
     original: str
+    focus_shape: Any = None  # whose targets give the focus nodes (a property shape's node shape)
+    path_node: Any = None  # a property shape's sh:path: the result path when ?path is unbound
 
 
 @dataclass
@@ -419,6 +422,7 @@ def _compile(shapes: Graph) -> Plan:
             compiled = _property(shapes, ps, ns)
             if compiled is not None:
                 properties.append(compiled)
+                sparql += compiled.sparql
         for constraint in sorted(shapes.objects(ns, SH.sparql), key=str):
             if (constraint, SH.deactivated, Literal(True)) in shapes:
                 continue
@@ -601,6 +605,14 @@ def _property(shapes: Graph, ps: Any, parent: Any, require_message: bool = True)
             if not isinstance(other, URIRef):
                 raise Unsupported(f"{pred} must be an IRI")
             out.compares.append((comp, other))
+    for constraint in sorted(shapes.objects(ps, SH.sparql), key=str):
+        if parent is None:
+            raise Unsupported("a SPARQL constraint on a property shape used only through sh:node")
+        if (constraint, SH.deactivated, Literal(True)) in shapes:
+            continue
+        sc = _sparql_constraint(shapes, ps, constraint, severity, path=out.path)
+        sc.focus_shape, sc.path_node = parent, path_node
+        out.sparql.append(sc)
     return out
 
 
@@ -609,16 +621,38 @@ def _property(shapes: Graph, ps: Any, parent: Any, require_message: bool = True)
 _FORBIDDEN = re.compile(r"\b(MINUS|VALUES|SERVICE|GRAPH|GROUP\s+BY|HAVING|LIMIT|OFFSET|ORDER\s+BY|FROM|"
                         r"COUNT|SUM|MIN|MAX|AVG|SAMPLE|GROUP_CONCAT)\b", re.I)
 _SELECT = re.compile(r"\bSELECT\b", re.I)
+# SHACL 5.3.1 pre-binds $this, $currentShape and $shapesGraph, and 6.3 substitutes $PATH in
+# property shapes (see _sparql_constraint for what is compiled; $shapesGraph goes to pySHACL,
+# which refuses it with a clear message).
+PREBOUND = re.compile(r"[?$](?:PATH|currentShape|shapesGraph)\b")
 _WHERE = re.compile(r"\bWHERE\s*\{", re.I)
 
 
-def _sparql_constraint(shapes: Graph, shape: Any, constraint: Any, severity: Any) -> SparqlConstraint:
+def _sparql_constraint(shapes: Graph, shape: Any, constraint: Any, severity: Any,
+                       path: str | None = None) -> SparqlConstraint:
+    """A SPARQL-based constraint (SHACL 5), the pre-bound variables as the spec defines them:
+    $this joined to the focus nodes, $currentShape the shape's IRI, $PATH (6.3; property
+    shapes only) the SPARQL path of the shape's sh:path. $shapesGraph, a blank-node shape's
+    $currentShape or $PATH outside a property shape go to pySHACL."""
     from .validation import _prefix_block
 
     select = shapes.value(constraint, SH.select)
     if select is None:
         raise Unsupported("SPARQL constraint without sh:select")
-    original = _prefix_block(shapes, constraint) + "\n" + str(select).replace("$this", "?this")
+    text = str(select)
+    masked = _mask_strings(text)
+    pieces, pos = [], 0
+    for m in PREBOUND.finditer(masked):
+        name = m.group()[1:]
+        if name == "PATH" and path is not None:
+            pieces += [text[pos:m.start()], path]
+        elif name == "currentShape" and isinstance(shape, URIRef):
+            pieces += [text[pos:m.start()], f"<{shape}>"]
+        else:
+            raise Unsupported(f"a SPARQL constraint using ${name} here")
+        pos = m.end()
+    text = "".join(pieces) + text[pos:]
+    original = _prefix_block(shapes, constraint) + "\n" + text.replace("$this", "?this")
     text = _one_pass(original)
     if not text:
         raise Unsupported("a SPARQL constraint that cannot run for all focus nodes at once")
@@ -760,7 +794,7 @@ def evaluate(plan: Plan, view: Any, graphs: list[Any], shapes: Graph) -> list[Re
     for ps in plan.properties:
         _evaluate_property(ev, plan.targets[ps.parent], ps, out)
     for sc in plan.sparql:
-        _evaluate_sparql(ev, plan.targets[sc.shape], sc, shapes, out)
+        _evaluate_sparql(ev, plan.targets[sc.focus_shape or sc.shape], sc, shapes, out)
     return out
 
 
@@ -952,6 +986,7 @@ def _evaluate_sparql(ev: Evaluator, target: str, sc: SparqlConstraint, shapes: G
         value = vals.get("value")
         value = this if value is None else value  # SHACL 5.3.2: no ?value, the focus node
         path = vals.get("path")
+        path = sc.path_node if path is None else path  # SHACL 5.3.2: a property shape's own path
         key = (this, value, path)
         if key in seen:
             continue
@@ -982,12 +1017,13 @@ def report_graph(results: list[Result], shapes: Graph, ev_conv: Any) -> Graph:
         add((node, SH.sourceConstraintComponent, r.component))
         if r.value is not None:
             add((node, SH.value, conv.to_rdflib(r.value)))
+        shape_path = r.path is not None and isinstance(r.path, (URIRef, BNode))  # a node of the shapes graph
         if r.constraint is not None:
             add((node, SH.sourceConstraint, r.constraint))
-            if r.path is not None:
+            if r.path is not None and not shape_path:
                 add((node, SH.resultPath, conv.to_rdflib(r.path)))
             messages = list(shapes.objects(r.constraint, SH.message)) or list(shapes.objects(r.shape, SH.message))
-        else:
+        if shape_path or r.constraint is None:
             if r.path is not None:
                 path = r.path
                 if isinstance(path, BNode):
@@ -995,7 +1031,8 @@ def report_graph(results: list[Result], shapes: Graph, ev_conv: Any) -> Graph:
                         copied[path] = _copy_node(shapes, path, report)
                     path = copied[path]
                 add((node, SH.resultPath, path))
-            messages = list(shapes.objects(r.shape, SH.message))
+            if r.constraint is None:
+                messages = list(shapes.objects(r.shape, SH.message))
         for m in messages:
             add((node, SH.resultMessage, m))
     return report
@@ -1184,7 +1221,8 @@ def validate_report(kg: Any, *, include_inferred: bool) -> Any:
 
     results = []
     for r in found:
-        path = r.path if r.constraint is None else (conv.to_rdflib(r.path) if r.path is not None else None)
+        path = r.path if r.constraint is None or isinstance(r.path, (URIRef, BNode)) else \
+            (conv.to_rdflib(r.path) if r.path is not None else None)
         value = conv.to_rdflib(r.value) if r.value is not None else None
         messages = (cached(r.constraint, SH.message) if r.constraint is not None else ()) \
             or cached(r.shape, SH.message)

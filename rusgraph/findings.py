@@ -7,7 +7,6 @@ run validation.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from dataclasses import dataclass
@@ -17,7 +16,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import FOAF, SKOS
 
 from .engine import lookup_graph
-from .formats import Labeler
+from .formats import Labeler, csv_dict_writer
 from .graph import KnowledgeGraph
 from .namespaces import RUS
 from .validation import SEVERITIES, ValidationReport, ValidationResult
@@ -173,7 +172,7 @@ def render_csv(found: list[Finding], lang: str) -> str:
     buf = io.StringIO()
     fields = ["severity", "district", "district_code", "focus", "focus_label", "rule", "message",
               "hint", "path", "value", "shape", "component"]
-    w = csv.DictWriter(buf, fieldnames=fields, lineterminator="\r\n", extrasaction="ignore")
+    w = csv_dict_writer(buf, fields, lineterminator="\r\n", extrasaction="ignore")
     w.writeheader()
     for f in found:
         w.writerow(_record(f, lang))

@@ -8,11 +8,11 @@ must not decide what becomes a node or an edge, nor write files.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from typing import Any
 
+from .formats import csv_writer
 from .propertygraph import EDGE_KEYS, NODE_KEYS, PropertyGraph
 
 def _hex_rgb(colour: str) -> dict[str, int]:
@@ -78,7 +78,7 @@ def cytoscape_text(pg: PropertyGraph) -> str:
 
 def _csv(rows: list[list[str]]) -> str:
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
+    w = csv_writer(buf, lineterminator="\r\n")
     w.writerows(rows)
     return buf.getvalue()
 

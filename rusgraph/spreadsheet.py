@@ -472,6 +472,7 @@ class RawPlan:
     fields: list[tuple[str, str, Where, Where]]  # (key cell text, value text, where of key, where of value)
     header: RawRow
     rows: list[RawRow]
+    epoch_1904: bool = False  # xlsx: dates count from 1904 (old Mac Excel), not 1900
 
     def where(self, row: RawRow | None, column: str | None = None) -> Where:
         if row is None:
@@ -499,15 +500,140 @@ def _text(value: Any) -> str:
     return "\n".join(line.rstrip() for line in text.split("\n")).strip()
 
 
+# Bounds on what a spreadsheet may make rusgraph do. The workbook is streamed (openpyxl's
+# read-only mode), so memory stays flat whatever the size; these keep time and memory
+# bounded for a file built to exhaust them, and each names what to fix.
+MAX_UNPACKED = 1 << 30  # bytes all parts of an .xlsx may unpack to
+MAX_RATIO = 100  # how much a part larger than 1 MiB may shrink when packed (Excel's own: 5-20)
+MAX_CSV_BYTES = 256 << 20
+MAX_ROWS = 250_000  # rows of a sheet (a plan of 100,000 measures fits)
+MAX_COLUMNS = 200
+MAX_GAP = 10_000  # empty rows before a lone filled cell far below the data
+
+
+def _check_package(path: Path, name: str) -> dict[str, str]:
+    """Check an .xlsx's parts before anything unpacks them; {sheet name: part} of its sheets.
+
+    A zip declares each part's unpacked size, and Python's zipfile stops at that size (a
+    part that unpacks to more fails its check), so the declared sizes bound the work."""
+    import posixpath
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise _error(f"not an Excel workbook (.xlsx): {' '.join(str(exc).split())[:200]}", name,
+                     "save the file from Excel as 'Excel Workbook (*.xlsx)'") from None
+    with zf:
+        total = 0
+        for info in zf.infolist():
+            total += info.file_size
+            if info.file_size > (1 << 20) and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+                raise _error(f"the part {info.filename} unpacks to {info.file_size:,} bytes from "
+                             f"{info.compress_size:,}: no spreadsheet packs that tightly (a zip bomb?)", name,
+                             "open the file in Excel and save it again; if it is not yours, do not open it")
+            if total > MAX_UNPACKED:
+                raise _error(f"the workbook unpacks to more than {MAX_UNPACKED >> 20} MiB", name,
+                             "split the plan into several workbooks")
+        parts: dict[str, str] = {}
+        try:
+            main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+            rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+            targets = {r.get("Id"): r.get("Target") or "" for r in ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))}
+            for sheet in ET.fromstring(zf.read("xl/workbook.xml")).iter(main + "sheet"):
+                target = targets.get(sheet.get(rel + "id"), "")
+                parts[sheet.get("name") or ""] = target.lstrip("/") if target.startswith("/") else \
+                    posixpath.normpath("xl/" + target)
+        except (KeyError, ET.ParseError):
+            pass  # not the usual layout: openpyxl says what is wrong below
+        return parts
+
+
+def _merged_ranges(path: Path, part: str | None) -> list[str]:
+    """The merged ranges of one sheet, scanning its XML as it unpacks (mergeCells follow the
+    cells, and most sheets have none)."""
+    import zipfile
+
+    if not part:
+        return []
+    pattern = re.compile(rb'<(?:[\w.-]+:)?mergeCell\b[^>]*?\bref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
+    found: list[str] = []
+    with zipfile.ZipFile(path) as zf:
+        try:
+            fh = zf.open(part)
+        except KeyError:
+            return []
+        with fh:
+            tail = b""
+            while True:
+                chunk = fh.read(1 << 20)
+                if not chunk:
+                    break
+                buf = tail + chunk
+                if b"mergeCell" in buf:
+                    cut = buf.rfind(b"<")
+                    cut = cut if cut > len(buf) - 200 else len(buf)  # keep a tag cut in two for the next round
+                    found += [m.group(1).decode() for m in pattern.finditer(buf[:cut])]
+                    tail = buf[cut:]
+                else:
+                    tail = buf[-200:]
+            found += [m.group(1).decode() for m in pattern.finditer(tail)]
+    return found
+
+
+def _stream_rows(ws, name: str):  # type: ignore[no-untyped-def]
+    """(row number, cells) of every row holding a value, within the bounds above."""
+    from openpyxl.utils.cell import get_column_letter
+
+    rows, cols = ws.max_row or 0, ws.max_column or 0
+    if rows > MAX_ROWS or cols > MAX_COLUMNS:
+        raise _error(f"the sheet declares {rows:,} rows and {cols:,} columns (more than {MAX_ROWS:,} rows or "
+                     f"{MAX_COLUMNS} columns)", Where(name, ws.title),
+                     "delete the rows and columns after the data (select them, right-click, Delete) and save again")
+    ws.reset_dimensions()  # stream what is there, not what the header says
+    last = 0
+    for r, row in enumerate(ws.iter_rows(min_row=1), start=1):
+        if not row:
+            continue
+        if r > MAX_ROWS:
+            raise _error(f"the sheet goes on past row {MAX_ROWS:,}", Where(name, ws.title, r),
+                         "delete the rows after the data and save again")
+        if len(row) > MAX_COLUMNS:
+            far = next((c for c in row[MAX_COLUMNS:] if c.value is not None), None)
+            if far is not None:
+                raise _error("a cell far to the right of the data", Where(name, ws.title, r, far.column_letter),
+                             f"rusgraph reads up to column {get_column_letter(MAX_COLUMNS)}: move or delete it")
+            row = row[:MAX_COLUMNS]
+        if all(c.value is None for c in row):
+            continue
+        if last and r - last > MAX_GAP:
+            col = next(c.column_letter for c in row if c.value is not None)
+            raise _error(f"a cell far below the data (the rows before it are empty back to row {last})",
+                         Where(name, ws.title, r, col), "delete it, or move it up to the data")
+        last = r
+        yield r, row
+
+
 def read_xlsx(path: Path) -> RawPlan:
     import openpyxl
+    from openpyxl.utils.cell import range_boundaries
 
     name = path.name
+    parts = _check_package(path, name)
     try:
-        wb = openpyxl.load_workbook(path, data_only=False)
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # BadZipFile, InvalidFileException, KeyError, XML errors ...
         raise _error(f"not an Excel workbook (.xlsx): {' '.join(str(exc).split())[:200]}", name,
                      "save the file from Excel as 'Excel Workbook (*.xlsx)'") from None
+    try:
+        return _read_workbook(wb, path, parts, range_boundaries)
+    finally:
+        wb.close()
+
+
+def _read_workbook(wb, path: Path, parts: dict[str, str], range_boundaries) -> RawPlan:  # type: ignore[no-untyped-def]
+    name = path.name
     by_norm = {norm(ws.title): ws for ws in wb.worksheets}
     plan_ws = by_norm.get("plan")
     table_ws = by_norm.get("tiltak") or by_norm.get("measures")
@@ -519,42 +645,44 @@ def read_xlsx(path: Path) -> RawPlan:
         raise _error("no sheet named Plan", Where(name, "Plan"),
                      f"the workbook has the sheets {present}; add the sheet Plan from `rusgraph template`")
     for ws in (plan_ws, table_ws):
-        ranges = sorted(ws.merged_cells.ranges, key=lambda r: (r.min_row, r.min_col))
+        ranges = sorted((range_boundaries(r) for r in _merged_ranges(path, parts.get(ws.title))),
+                        key=lambda b: (b[1], b[0]))
         if ranges:
-            r = ranges[0]
-            col = _letter(r.min_col)
+            min_col, min_row, max_col, max_row = ranges[0]
+            coord = f"{_letter(min_col)}{min_row}:{_letter(max_col)}{max_row}"
+            col = _letter(min_col)
             if ws is table_ws:
-                head = ws.cell(row=1, column=r.min_col).value
+                head = next(ws.iter_rows(min_row=1, max_row=1, min_col=min_col, max_col=min_col, values_only=True),
+                            (None,))[0]
                 col = _text(head) or col
-            raise _error(f"merged cells {r.coord}", Where(name, ws.title, r.min_row, col),
+            raise _error(f"merged cells {coord}", Where(name, ws.title, min_row, col),
                          "unmerge them and write the value in every row it belongs to")
+    epoch = wb.epoch
 
-    def cell_text(ws, cell, column: str | None = None) -> str:  # type: ignore[no-untyped-def]
+    def cell_text(ws, cell, r: int, column: str | None = None) -> str:  # type: ignore[no-untyped-def]
         if cell.data_type == "f" or type(cell.value).__name__ in ("ArrayFormula", "DataTableFormula"):
             formula = getattr(cell.value, "text", cell.value)
             raise _error(f"the cell holds a formula {str(formula)!r}",
-                         Where(name, ws.title, cell.row, column or cell.column_letter),
+                         Where(name, ws.title, r, column or cell.column_letter),
                          "type the value itself: rusgraph reads values, not formulas")
         return _text(cell.value)
 
     fields: list[tuple[str, str, Where, Where]] = []
     key_col, val_col = "A", "B"
-    if norm(_text(plan_ws["A1"].value)) in ("felt", "field"):  # name the columns as the sheet does
-        key_col, val_col = _text(plan_ws["A1"].value), _text(plan_ws["B1"].value) or "B"
-    for row in plan_ws.iter_rows(min_row=1, max_col=2):
+    for r, row in _stream_rows(plan_ws, name):
         key_cell, val_cell = row[0], (row[1] if len(row) > 1 else None)
-        key = cell_text(plan_ws, key_cell)
-        val = cell_text(plan_ws, val_cell) if val_cell is not None else ""
-        fields.append((key, val, Where(name, plan_ws.title, key_cell.row, key_col),
-                       Where(name, plan_ws.title, key_cell.row, val_col)))
+        key = cell_text(plan_ws, key_cell, r)
+        val = cell_text(plan_ws, val_cell, r) if val_cell is not None else ""
+        if r == 1 and norm(key) in ("felt", "field"):  # name the columns as the sheet does
+            key_col, val_col = key, val or "B"
+        fields.append((key, val, Where(name, plan_ws.title, r, key_col), Where(name, plan_ws.title, r, val_col)))
 
     rows: list[RawRow] = []
     header: RawRow | None = None
-    width = table_ws.max_column
-    for row in table_ws.iter_rows(min_row=1, max_col=width):
+    for r, row in _stream_rows(table_ws, name):
         heads = header.cells if header else []
-        cells = [cell_text(table_ws, c, heads[i] if i < len(heads) and heads[i] else None) for i, c in enumerate(row)]
-        r = row[0].row if row else 0
+        cells = [cell_text(table_ws, c, r, heads[i] if i < len(heads) and heads[i] else None)
+                 for i, c in enumerate(row)]
         if header is None:
             if any(cells):
                 header = RawRow(r, None, cells)
@@ -563,7 +691,7 @@ def read_xlsx(path: Path) -> RawPlan:
     if header is None:
         raise _error("the sheet is empty: no header row", Where(name, table_ws.title, 1),
                      "copy the header row from `rusgraph template`")
-    return RawPlan(name, "xlsx", plan_ws.title, table_ws.title, fields, header, rows)
+    return RawPlan(name, "xlsx", plan_ws.title, table_ws.title, fields, header, rows, epoch_1904=epoch.year == 1904)
 
 
 def _decode(data: bytes, name: str) -> str:
@@ -599,7 +727,10 @@ def _header_score(cells: Sequence[str]) -> int:
 
 
 def _parse_csv(text: str, delimiter: str, name: str) -> tuple[list[RawRow], SpreadsheetError | None]:
-    """The records read with ``delimiter``, and the error that stopped reading (if any)."""
+    """The records read with ``delimiter``, and the error that stopped reading (if any).
+    A cell rusgraph wrote as '=... (so that Excel shows it as text) reads back as =...."""
+    from .formats import unsafe_cell
+
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows: list[RawRow] = []
     recno = 0
@@ -614,11 +745,15 @@ def _parse_csv(text: str, delimiter: str, name: str) -> tuple[list[RawRow], Spre
                 if "end of data" in str(exc) else "check the quotes (\") on that line"
             return rows, _error(f"the CSV does not parse: {exc}", f"{name}, line {start}", hint)
         recno += 1
-        rows.append(RawRow(recno, start, [_text(c) for c in cells]))
+        rows.append(RawRow(recno, start, [_text(unsafe_cell(c)) for c in cells]))
 
 
 def read_csv(path: Path) -> RawPlan:
     name = path.name
+    size = path.stat().st_size
+    if size > MAX_CSV_BYTES:
+        raise _error(f"the file has {size:,} bytes, more than a plan's {MAX_CSV_BYTES >> 20} MiB", name,
+                     "split the plan into several files")
     text = _decode(path.read_bytes(), name)
     offset = 0
     forced = None
@@ -770,6 +905,21 @@ def parse_period(text: str, where: Where) -> tuple[int | None, int | None]:
     start = int(m.group(1)) if m.group(1) else None
     end = int(m.group(2)) if m.group(2) else (start if "-" not in t else None)
     return start, end
+
+
+def serial_date(text: str, *, epoch_1904: bool = False) -> str:
+    """A date Excel stores as a number shown as one: '45657' -> '31.12.2024'.
+
+    Excel keeps a date as the days since 30.12.1899 (1.1.1904 in old Mac workbooks) and shows
+    it as a date through the cell's number format; when that format is lost or not one
+    openpyxl knows (or the sheet was saved as CSV in General format), the number is what
+    arrives. Whole numbers from 1900 to 2200 are years and stay as they are; numbers that
+    fall on a day from 1950 to 2200 become that day; any other text is returned unchanged."""
+    if not re.fullmatch(r"\d{5}(?:\.0+)?", text.strip()):
+        return text
+    days = int(float(text))
+    day = (date(1904, 1, 1) if epoch_1904 else date(1899, 12, 30)) + timedelta(days=days)
+    return day.strftime("%d.%m.%Y") if 1950 <= day.year <= 2200 else text
 
 
 def check_deadline(text: str, where: Where) -> None:
@@ -1096,6 +1246,7 @@ def to_record(raw: RawPlan, vocab: Vocab) -> tuple[dict[str, Any], Locator]:
         activities = split_cell(cells.get("activities", ""))
         deadline = cells.get("deadline") or None
         if deadline:
+            deadline = serial_date(deadline, epoch_1904=raw.epoch_1904)
             check_deadline(deadline, where.at(loc.column("deadline")))
         m: dict[str, Any] = {
             "n": n,
@@ -1570,8 +1721,10 @@ def csv_text(fields: Sequence[tuple[Field, str]], rows: Sequence[dict[str, str]]
              lang: str = "nb", *, bom: bool = True) -> str:
     """The template as CSV: '# Field: value' lines, the header row, one row per measure.
     ';' separates cells (what Excel writes with Norwegian settings); a BOM marks UTF-8."""
+    from .formats import csv_writer
+
     buf = io.StringIO()
-    w = csv.writer(buf, delimiter=";", lineterminator="\r\n")
+    w = csv_writer(buf, delimiter=";", lineterminator="\r\n")
     for f, value in fields:
         w.writerow([f"# {f.name(lang)}: {value}".rstrip()])
     w.writerow([c.name(lang) for c in columns])
@@ -1836,10 +1989,12 @@ def render_placed_json(placed: Sequence[Placed], lang: str = "nb") -> str:
 
 
 def render_placed_csv(placed: Sequence[Placed], lang: str = "nb") -> str:
+    from .formats import csv_dict_writer
+
     buf = io.StringIO()
     fields = ["severity", "district", "district_code", "focus", "focus_label", *LOCATION_FIELDS, "rule", "message",
               "hint", "path", "value", "shape", "component"]
-    w = csv.DictWriter(buf, fieldnames=fields, lineterminator="\r\n", extrasaction="ignore")
+    w = csv_dict_writer(buf, fields, lineterminator="\r\n", extrasaction="ignore")
     w.writeheader()
     for p in placed:
         w.writerow(_placed_record(p, lang))

@@ -102,15 +102,35 @@ def _texts(graph: Graph, node, prop) -> tuple[tuple[str, str], ...]:  # type: ig
     return tuple(sorted(out))
 
 
+# What makes a node a shape without an rdf:type (SHACL 2.1: "a subject of a triple with
+# sh:targetClass, sh:targetNode, sh:targetObjectsOf or sh:targetSubjectsOf as predicate",
+# or a value of a shape-expecting parameter such as sh:property or sh:node).
+_SHAPE_MARKS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.property, SH.node,
+                SH.path, SH.sparql)
+
+
 def _check_shapes(shapes: Graph) -> None:
     if len(shapes) == 0:
         raise ShapesError("the shapes graph is empty", hint="pass a SHACL shapes file")
     shape_types = (SH.NodeShape, SH.PropertyShape)
-    if not any(True for t in shape_types for _ in shapes.subjects(RDF.type, t)):
+    if not any(True for t in shape_types for _ in shapes.subjects(RDF.type, t)) and \
+            not any(True for p in _SHAPE_MARKS for _ in shapes.triples((None, p, None))):
         raise ShapesError(
-            "the shapes graph declares no sh:NodeShape or sh:PropertyShape",
-            hint="is this a SHACL file? shapes are typed sh:NodeShape or sh:PropertyShape",
+            "the shapes graph has no shapes: nothing is typed sh:NodeShape or sh:PropertyShape, and nothing "
+            "has a target (sh:targetClass, sh:targetNode, ...), sh:property or sh:path",
+            hint="is this a SHACL file?",
         )
+
+
+def _one_pass_safe(shapes: Graph, shape, constraint) -> bool:  # type: ignore[no-untyped-def]
+    """Whether rusgraph's own loop below gives pySHACL's answer for this SPARQL constraint:
+    on a node shape (not a property shape, whose $PATH pySHACL substitutes) using no
+    pre-bound variable but $this."""
+    from .fastshacl import PREBOUND, _mask_strings
+
+    select = shapes.value(constraint, SH.select)
+    return (shapes.value(shape, SH.path) is None and (None, SH.property, shape) not in shapes
+            and select is not None and not PREBOUND.search(_mask_strings(str(select))))
 
 
 def validate(
@@ -144,8 +164,9 @@ def validate(
         shapes = Graph()
         shapes += kg.shapes
         for shape, constraint in list(shapes.subject_objects(SH.sparql)):
-            sparql_shapes.append((shape, constraint))
-            shapes.remove((shape, SH.sparql, constraint))
+            if _one_pass_safe(shapes, shape, constraint):
+                sparql_shapes.append((shape, constraint))
+                shapes.remove((shape, SH.sparql, constraint))
     try:
         _conforms, report_graph, _text = pyshacl.validate(
             data,

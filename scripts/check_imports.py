@@ -32,6 +32,7 @@ ALLOWED: set[tuple[str, str]] = {
     (_SHACL, "private: rusgraph.fastshacl imports rusgraph.validation._report_node"),
     (_SHACL, "private: rusgraph.fastshacl imports rusgraph.validation._sort_key"),
     (_SHACL, "private: rusgraph.fastshacl imports rusgraph.validation._texts"),
+    (_SHACL, "private: rusgraph.validation imports rusgraph.fastshacl._mask_strings"),
     (_SHEETS, "private: rusgraph.spreadsheet imports rusgraph.build._section_links"),
     (_SHEETS, "private: rusgraph.spreadsheet imports rusgraph.findings._WORD"),
     (_SHEETS, "private: rusgraph.spreadsheet imports rusgraph.findings._record"),

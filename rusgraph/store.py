@@ -102,6 +102,7 @@ def load_persistent(directory: str | Path, data: Sequence[tuple[str, Any]], *, o
     for graph in dirty:
         if store.contains_named_graph(ox.NamedNode(graph)):
             store.remove_graph(ox.NamedNode(graph))
+    todo = []
     for key, path in files:
         name = graph_name_for(key)
         if str(name) not in dirty:
@@ -110,23 +111,24 @@ def load_persistent(directory: str | Path, data: Sequence[tuple[str, Any]], *, o
         if fmt not in OX_FORMATS:
             raise RusgraphError(f"--store reads Turtle, N-Triples, N-Quads, TriG, N3 and RDF/XML, not {fmt}",
                                 where=str(path), hint="convert the file, or run without --store")
-        target = ox.NamedNode(str(name))
-        fmt_ox = getattr(ox.RdfFormat, OX_FORMATS[fmt])
-        try:
-            store.bulk_load(path=str(path), format=fmt_ox, base_iri=path.resolve().as_uri(), to_graph=target)
-            if fresh and not _has_blank_nodes(store, target):
-                # the bulk loader again, into the query graph: far faster on disk than copying
-                # the triples with SPARQL Update (a file with blank nodes is copied: a second
-                # parse would name them anew)
-                store.bulk_load(path=str(path), format=fmt_ox, base_iri=path.resolve().as_uri())
-            elif fresh:
-                store.update(f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}")
-        except (SyntaxError, ValueError) as exc:
-            store.clear()  # the query graph may hold part of it: start anew next time
-            line = getattr(exc, "lineno", None)
-            raise SourceError(f"cannot parse {fmt}: {' '.join(str(exc).split())[:300]}",
-                              where=f"{path}, line {line}" if line else str(path),
-                              hint="fix the syntax at that place and run again") from None
+        todo.append((path, fmt, ox.NamedNode(str(name))))
+    failed: list[tuple[Path, str, Exception]] = []
+    try:
+        # one bulk load for all the files (the bulk loader's cost on disk is per call); a new
+        # store gets each triple in its file's graph and in the query graph at once, the same
+        # blank nodes in both
+        store.bulk_extend(_parsed(todo, fresh, failed))
+    except (SyntaxError, ValueError, OSError) as exc:
+        if not failed:
+            raise RusgraphError(f"cannot write the store: {' '.join(str(exc).split())[:300]}",
+                                where=str(directory)) from None
+    if failed:
+        store.clear()  # the query graph may hold part of it: start anew next time
+        path, fmt, exc = failed[0]
+        line = getattr(exc, "lineno", None)
+        raise SourceError(f"cannot parse {fmt}: {' '.join(str(exc).split())[:300]}",
+                          where=f"{path}, line {line}" if line else str(path),
+                          hint="fix the syntax at that place and run again")
     if stale and not fresh:
         _rebuild_query_graph(store, names)
     elif not stale:
@@ -147,8 +149,23 @@ def load_persistent(directory: str | Path, data: Sequence[tuple[str, Any]], *, o
                           sources=tuple(str(p) for _k, p in files), backing=backing)
 
 
-def _has_blank_nodes(store: Any, graph: Any) -> bool:
-    return bool(store.query("ASK { ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) }", default_graph=graph))
+def _parsed(todo: Sequence[tuple[Path, str, Any]], fresh: bool, failed: list) -> Any:
+    """The quads of every file in its own graph (and in the default graph when ``fresh``);
+    a parse error is put into ``failed`` and ends the load."""
+    import pyoxigraph as ox
+
+    quad, default = ox.Quad, ox.DefaultGraph()
+    for path, fmt, target in todo:
+        try:
+            for q in ox.parse(path=str(path), format=getattr(ox.RdfFormat, OX_FORMATS[fmt]),
+                              base_iri=path.resolve().as_uri()):
+                s, p, o = q.subject, q.predicate, q.object
+                yield quad(s, p, o, target)
+                if fresh:
+                    yield quad(s, p, o, default)
+        except (SyntaxError, ValueError) as exc:
+            failed.append((path, fmt, exc))
+            raise
 
 
 def _drop_per_command_graphs(store: Any) -> None:
@@ -158,7 +175,8 @@ def _drop_per_command_graphs(store: Any) -> None:
 
 
 def _rebuild_query_graph(store: Any, names: Sequence[Any]) -> None:
-    """The default graph anew: the merge of the data graphs (the ontology is added after)."""
+    """The default graph anew: the merge of the data graphs (the ontology is added after),
+    copied inside the store with one bulk load."""
     import pyoxigraph as ox
 
     _drop_per_command_graphs(store)
@@ -166,9 +184,9 @@ def _rebuild_query_graph(store: Any, names: Sequence[Any]) -> None:
     if store.contains_named_graph(onto):
         store.remove_graph(onto)
     store.clear_graph(ox.DefaultGraph())
-    if names:
-        values = " ".join(f"<{n}>" for n in names)
-        store.update(f"INSERT {{ ?s ?p ?o }} WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}")
+    quad, default = ox.Quad, ox.DefaultGraph()
+    store.bulk_extend(quad(q.subject, q.predicate, q.object, default)
+                      for name in names for q in store.quads_for_pattern(None, None, None, ox.NamedNode(str(name))))
 
 
 def _reader(store: Any, name: Any) -> Any:

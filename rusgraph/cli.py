@@ -185,7 +185,7 @@ def endpoint_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     argument (a dict, or None without --endpoint) so commands stay short."""
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        keys = ("endpoint", "user", "password", "timeout", "graphs", "update_url", "store_url")
+        keys = ("endpoint", "user", "password", "timeout", "graphs", "update_url", "store_url", "follow_redirects")
         settings = {k: kwargs.pop(k) for k in keys if k in kwargs}
         kwargs["remote"] = settings if settings.get("endpoint") else None
         return fn(*args, **kwargs)
@@ -193,8 +193,12 @@ def endpoint_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     wrapper = click.option("--graphs", default="auto", show_default=True, metavar="auto|store|IRI,...",
                            help="Dataset of each query: auto = the rusgraph named graphs found in the store; "
                                 "store = the store's own default graph; or graph IRIs.")(wrapper)
+    wrapper = click.option("--follow-redirects", is_flag=True,
+                           help="Follow a redirect to another host (307/308 only, which keep the query), "
+                                "sending no credentials there. Without it such a redirect is an error.")(wrapper)
     wrapper = click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0,
-                           show_default=True, help="Seconds to wait for each answer from the endpoint.")(wrapper)
+                           show_default=True, help="Seconds for each whole answer from the endpoint (a deadline: "
+                                                   "a store that answers slowly is cut off at it).")(wrapper)
     wrapper = click.option("--password", envvar="RUSGRAPH_PASSWORD", show_envvar=True,
                            help="Password for the endpoint (better through the environment variable).")(wrapper)
     wrapper = click.option("--user", envvar="RUSGRAPH_USER", show_envvar=True, help="User name for the endpoint.")(wrapper)
@@ -208,7 +212,7 @@ def _connect(remote: dict[str, Any]):  # type: ignore[no-untyped-def]
 
     return Endpoint(remote["endpoint"], update_url=remote.get("update_url"), store_url=remote.get("store_url"),
                     user=remote.get("user"), password=remote.get("password"), timeout=remote["timeout"],
-                    graphs=remote["graphs"])
+                    graphs=remote["graphs"], follow_redirects=bool(remote.get("follow_redirects")))
 
 
 def _target(remote: dict[str, Any] | None, data, ontology, no_ontology, inference):  # type: ignore[no-untyped-def]
@@ -489,19 +493,23 @@ def _print_select(kg, query, params, fmt, lang, output):  # type: ignore[no-unty
 @endpoint_options
 @_handle_errors
 def query(query_file, data, ontology, no_ontology, inference, text, params, fmt, lang, output, remote):  # type: ignore[no-untyped-def]
-    """Run SPARQL from QUERY_FILE (.rq) or -e TEXT.
+    """Run SPARQL from QUERY_FILE (.rq) or -e TEXT, on DATA (default: the bundled graph).
 
-    Common prefixes (rus, skos, dcterms, prov, org, ...) are predeclared for -e.
+    With -e, every path given is DATA. Common prefixes (rus, skos, dcterms, prov, org, ...) are predeclared for -e.
 
     \b
     Examples:
       rusgraph query my-question.rq --format csv
       rusgraph query -e 'SELECT ?m WHERE { ?m a rus:Measure } LIMIT 5'
+      rusgraph query -e 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' my-plan.ttl
       rusgraph query my-question.rq --endpoint http://localhost:7878/query
     """
     from .namespaces import PREFIXES
     from .queries import get_query, query_from_text
 
+    if text and query_file and not query_file.endswith(".rq"):
+        data = (query_file, *data)  # with -e, every path is DATA: rusgraph query -e TEXT plan.ttl
+        query_file = None
     if bool(query_file) == bool(text):
         raise CliError("give either QUERY_FILE or -e TEXT")
     if text:
@@ -717,16 +725,22 @@ def push(data, ontology, no_ontology, inference, replace, prune, with_inferred, 
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True)
 @click.option("--allow-remote", is_flag=True, help="Allow a non-loopback --host (the server has no authentication).")
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
+              help="Also answer requests whose Host header is NAME (e.g. the machine's DNS name with --allow-remote).")
+@click.option("--time-limit", type=click.IntRange(min=1), default=60, show_default=True,
+              help="Seconds a query may run before the server stops it.")
 @click.option("--location", type=click.Path(file_okay=False),
               help="Keep the store in this new or empty directory (default: a temporary one).")
 @_handle_errors
-def serve(data, ontology, no_ontology, inference, host, port, allow_remote, location):  # type: ignore[no-untyped-def]
+def serve(data, ontology, no_ontology, inference, host, port, allow_remote, allow_hosts, time_limit, location):  # type: ignore[no-untyped-def]
     """Serve the graph read-only over SPARQL with Oxigraph, until Ctrl-C.
 
     Loads the graph into an Oxigraph store (one named graph per source; queries see their
     union as the default graph) and runs `oxigraph serve-read-only` on it: a SPARQL 1.1
-    endpoint at /query with a query page at /. Needs the oxigraph program:
-    pip install 'rusgraph[serve]'.
+    endpoint at /query with a query page at /. Clients reach it through a gate that
+    refuses SERVICE (the server fetches nothing), updates and LOAD, answers only requests
+    addressed to it by its own name (Host header), and stops every query after
+    --time-limit seconds. Needs pip install 'rusgraph[serve]'.
 
     \b
     Examples:
@@ -744,7 +758,8 @@ def serve(data, ontology, no_ontology, inference, host, port, allow_remote, loca
     before = (signal.signal(signal.SIGTERM, lambda *_: sys.exit(EXIT_OK)),
               signal.signal(signal.SIGINT, signal.default_int_handler))
     try:
-        server = run_serve(kg, host=host, port=port, location=location, allow_remote=allow_remote)
+        server = run_serve(kg, host=host, port=port, location=location, allow_remote=allow_remote,
+                           time_limit=time_limit, allowed_hosts=tuple(allow_hosts))
         click.echo(f"serving {server.query_url} (oxigraph pid {server.pid}, read-only); Ctrl-C to stop", err=True)
         try:
             code = server.wait()

@@ -3,8 +3,11 @@
 Owns: ``rusgraph/context.jsonld`` (prefixes from :data:`rusgraph.namespaces.PREFIXES`, a
 short term for every class and property of the ontology, and terms for the SKOS, DCTERMS,
 ORG, PROV, FOAF and DCAT properties the data uses), the function that builds it from the
-ontology, and serialising a graph as compact JSON-LD with that context inlined, so a reader
-never fetches a remote context. It must not read data files or write output files.
+ontology, serialising a graph as compact JSON-LD with that context inlined, so a reader
+never fetches a remote context, and the rule for contexts in documents rusgraph reads
+(:func:`local_contexts`): inline, or the shipped one named by :data:`CONTEXT_IRI`, never
+fetched from the network or read from a file. It must not read data files or write output
+files.
 
 Regenerate the shipped file after changing the ontology with ``python -m rusgraph.jsonld``.
 """
@@ -22,6 +25,8 @@ from rdflib.namespace import OWL, RDF
 from .namespaces import PREFIXES, RUS
 
 CONTEXT_FILE = "context.jsonld"
+#: The name by which a document can use the shipped context (it is never fetched).
+CONTEXT_IRI = "https://w3id.org/rusgraph/context.jsonld"
 
 # Properties outside rus: that the data uses. Values: "@id" (object property, IRIs are
 # written as plain strings), "@language" (a map from language tag to text) or None (plain).
@@ -104,6 +109,40 @@ def shipped_context() -> dict[str, Any]:
     """The context document shipped in the package (``rusgraph/context.jsonld``)."""
     text = (files("rusgraph") / CONTEXT_FILE).read_text(encoding="utf-8")
     return json.loads(text)
+
+
+def local_contexts(doc: Any, where: str) -> Any:
+    """``doc`` (parsed JSON-LD) with every context reference resolved here: the shipped
+    context's IRI becomes the shipped context itself; any other reference (a remote IRI, a
+    ``file:`` path, a relative path, an ``@import``) is a SourceError naming the document
+    and the context, so a data file cannot make rusgraph fetch a URL or copy a local file."""
+    from .errors import SourceError
+
+    def resolve(ctx: Any) -> Any:
+        if isinstance(ctx, list):
+            return [resolve(c) for c in ctx]
+        if isinstance(ctx, str):
+            if ctx == CONTEXT_IRI:
+                return shipped_context()["@context"]
+            raise SourceError(f"the JSON-LD context {ctx!r} is not read: rusgraph fetches no context from the "
+                              "network and reads none from a file", where=where,
+                              hint=f"put the context in the document, or use rusgraph's own ({CONTEXT_IRI})")
+        if isinstance(ctx, dict):
+            if "@import" in ctx:
+                raise SourceError(f"the JSON-LD context imports {ctx['@import']!r}, which is not read: rusgraph "
+                                  "fetches no context from the network and reads none from a file", where=where,
+                                  hint="put the imported context in the document")
+            return {k: walk(v) if isinstance(v, dict) else v for k, v in ctx.items()}  # scoped contexts
+        return ctx
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, list):
+            return [walk(n) for n in node]
+        if isinstance(node, dict):
+            return {k: resolve(v) if k == "@context" else walk(v) for k, v in node.items()}
+        return node
+
+    return walk(doc)
 
 
 def context_text(ontology: Graph) -> str:

@@ -174,11 +174,40 @@ def bindings_for(query: CannedQuery, params: Mapping[str, str], lang: str):  # t
     return out
 
 
+_ECHAR = re.compile(r'[\\"\n\r\t\b\f]')
+_ECHARS = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+
+
+def sparql_term(term: Any) -> str:
+    """``term`` as SPARQL text: a literal always on one line in double quotes with every
+    character that needs it escaped (rdflib's ``n3()`` writes a value with a newline in
+    triple quotes and leaves a final quote after a backslash unescaped, which breaks the
+    query), an IRI in angle brackets only when it is one."""
+    from rdflib import Literal, URIRef
+
+    if isinstance(term, Literal):
+        text = str(term)
+        if re.search(r"[\ud800-\udfff]", text):
+            raise QueryError("a parameter value holds a lone surrogate, which is not text",
+                             hint="check the value's encoding (UTF-8)")
+        body = '"' + _ECHAR.sub(lambda m: _ECHARS[m.group(0)], text) + '"'
+        if term.language:
+            return f"{body}@{term.language}"
+        if term.datatype is not None:
+            return f"{body}^^{sparql_term(term.datatype)}"
+        return body
+    if isinstance(term, URIRef):
+        if re.search(r"[\x00-\x20<>\"{}|^`\\\ud800-\udfff]", str(term)):
+            raise QueryError(f"not an IRI: {str(term)!r}")
+        return f"<{term}>"
+    return term.n3()
+
+
 def values_block(bindings: Mapping[str, Any]) -> str:
-    """A SPARQL VALUES block for the bindings (terms serialised with N3 escaping)."""
+    """A SPARQL VALUES block for the bindings (see :func:`sparql_term`)."""
     names = sorted(bindings)
     head = " ".join(f"?{n}" for n in names)
-    row = " ".join(bindings[n].n3() for n in names)
+    row = " ".join(sparql_term(bindings[n]) for n in names)
     return f"VALUES ({head}) {{ ({row}) }}"
 
 
@@ -260,7 +289,26 @@ def run_query(target: Any, query: CannedQuery | str, params: Mapping[str, str] |
         result = target.run_sparql(query, bindings)
     else:
         result = _run_local(target, query, bindings, engine)
-    return _normalise_multi(result, query.multi)
+    return _normalise_multi(_declared_columns(result, query, getattr(target, "url", None)), query.multi)
+
+
+def _declared_columns(result: QueryResult, query: CannedQuery, where: str | None) -> QueryResult:
+    """The result with the query's declared ``#+ columns`` in their order, or QueryError when
+    its columns are other ones (a store answering another question, or a query whose header
+    is wrong): nothing is printed under a report's title that is not that report."""
+    if not query.columns or result.kind != "select" or result.vars == query.columns:
+        return result
+    if sorted(result.vars) != sorted(query.columns):
+        got = ", ".join(result.vars) or "none"
+        raise QueryError(f"the answer's columns ({got}) are not those of {query.name} "
+                         f"({', '.join(query.columns)}), so it is not that report's answer",
+                         where=where or query.path or query.name,
+                         hint="check that the URL is the SPARQL endpoint you meant (a redirect or a proxy "
+                              "may answer instead)" if where else "fix the query's #+ columns header")
+    order = [result.vars.index(c) for c in query.columns]
+    rows = tuple(tuple(row[i] for i in order) for row in result.rows)
+    return QueryResult(kind=result.kind, vars=query.columns, rows=rows, boolean=result.boolean,
+                       graph=result.graph, query=result.query)
 
 
 def _run_local(kg: Any, query: CannedQuery, bindings: Mapping[str, Any], engine: str = "fast") -> QueryResult:

@@ -1,6 +1,7 @@
 """Talk to a SPARQL store: query it, read the rusgraph graphs back, and push them into it.
 
-Owns: the one home of SPARQLWrapper (SELECT/ASK/CONSTRUCT over the SPARQL 1.1 Protocol),
+Owns: SELECT/ASK/CONSTRUCT over the SPARQL 1.1 Protocol (each a form POST through
+:mod:`rusgraph.transport`: one wall-clock deadline, credentials kept to their host),
 the Graph Store Protocol and SPARQL Update writes of ``push``, the choice of dataset
 (which named graphs a query sees), and turning every HTTP failure into an EndpointError
 that names the URL and says what to do. It must not format output, validate or infer, and
@@ -31,9 +32,11 @@ from typing import Any, TypeVar
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
-from .errors import EndpointError
+from .errors import EndpointError, SourceError
+from .inputs import check_iris
 from .graph import INFERRED_GRAPH, ONTOLOGY_GRAPH, KnowledgeGraph
 from .namespaces import BASE, bind_prefixes
+from .transport import Credentials, NotConnected, exchange, origin
 from .queries import (
     CannedQuery,
     QueryResult,
@@ -53,6 +56,8 @@ KNOWN_CAPS = {"virtuoso": 10_000}
 #: Graph Store statuses that mean "there is no Graph Store Protocol here": fall back to Update.
 NO_GSP = (404, 405, 501)
 _SAFE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*$")
+RESULTS_JSON = "application/sparql-results+json"
+GRAPH_TYPES = "text/turtle, application/n-triples;q=0.9, application/rdf+xml;q=0.5"
 _FROM = re.compile(r"\bFROM\s+(NAMED\s+)?<", re.IGNORECASE)
 _RDF_TYPES = {"text/turtle": "turtle", "application/x-turtle": "turtle", "application/turtle": "turtle",
               "application/n-triples": "nt", "text/plain": "nt", "text/rdf+n3": "n3",
@@ -160,7 +165,8 @@ class Endpoint:
 
     def __init__(self, query_url: str, update_url: str | None = None, store_url: str | None = None,
                  user: str | None = None, password: str | None = None, timeout: float = 30,
-                 retries: int = 3, graphs: str | Sequence[str] = "auto", *, backoff: float = 0.5):
+                 retries: int = 3, graphs: str | Sequence[str] = "auto", *, backoff: float = 0.5,
+                 follow_redirects: bool = False):
         for name, url in (("endpoint", query_url), ("update URL", update_url), ("store URL", store_url)):
             if url is not None and not re.match(r"^https?://[^/\s]+", url):
                 raise EndpointError(f"the {name} is not an http(s) URL", where=redact(url),
@@ -182,8 +188,15 @@ class Endpoint:
         self.retries = max(0, int(retries))
         self.backoff = backoff
         self.graphs = graphs
+        parts = urllib.parse.urlsplit(query_url)
+        if user is None and parts.username:  # http://user:password@host/... as curl takes it
+            user, password = urllib.parse.unquote(parts.username), urllib.parse.unquote(parts.password or "")
         self._user = user
         self._password = password
+        self.follow_redirects = follow_redirects
+        # Credentials go to the query URL's own scheme, host and port, never anywhere else.
+        self._credentials = (Credentials(user, password, origin(query_url))
+                             if user is not None and password is not None else None)
         self._found: tuple[str, ...] | None = None
 
     def __repr__(self) -> str:
@@ -279,39 +292,33 @@ class Endpoint:
 
     # ------------------------------------------------------------------ transport
 
-    def _wrapper(self, text: str, graphs: Sequence[str], named: bool):  # type: ignore[no-untyped-def]
-        from SPARQLWrapper import BASIC, POST, SPARQLWrapper
-
-        sw = SPARQLWrapper(self.query_url)
-        sw.setQuery(text)
-        sw.setMethod(POST)  # the query and the graph list go in the body: no URL length limit
-        sw.setOnlyConneg(True)
-        sw.timeout = self.timeout  # type: ignore[assignment]  # setTimeout() would truncate to int
-        if self._user is not None and self._password is not None:
-            sw.setHTTPAuth(BASIC)
-            sw.setCredentials(self._user, self._password)
+    def _send(self, text: str, accept: str, graphs: Sequence[str], named: bool) -> tuple[bytes, dict[str, str]]:
+        """POST the query (and the dataset) as a form; the whole answer within ``timeout``."""
+        params = [("query", text)]
         for g in graphs:
-            sw.addParameter("default-graph-uri", g)
+            params.append(("default-graph-uri", g))
             if named:
-                sw.addParameter("named-graph-uri", g)
-        return sw
-
-    def _send(self, text: str, fmt: str, graphs: Sequence[str], named: bool) -> tuple[bytes, dict[str, str]]:
-        sw = self._wrapper(text, graphs, named)
-        sw.setReturnFormat(fmt)
+                params.append(("named-graph-uri", g))
+        body = urllib.parse.urlencode(params).encode("utf-8")
+        headers = {"Accept": accept, "Content-Type": "application/x-www-form-urlencoded; charset=UTF-8",
+                   "User-Agent": "rusgraph"}
+        deadline = time.monotonic() + self.timeout  # one deadline for the answer, retries included
 
         def attempt() -> tuple[bytes, dict[str, str]]:
-            response = sw.query().response
-            body = response.read()
-            headers = {k.lower(): v for k, v in response.info().items()}
-            return body, headers
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise EndpointError(f"no complete answer within {self.timeout:g} s (timed out)", where=self.url,
+                                    hint="raise --timeout, ask a narrower question, or check that the store is not overloaded")
+            answer = exchange("POST", self.query_url, body, headers, timeout=left, limit=self.timeout,
+                              credentials=self._credentials, follow_redirects=self.follow_redirects)
+            if answer.status >= 300:
+                raise http_error(answer.status, self.url, "query", _snippet(answer.body), self._user is not None)
+            return answer.body, answer.headers
 
         return self._with_retries(attempt, self.url, "query")
 
     def _select_or_ask(self, text: str, kind: str, graphs: Sequence[str], named: bool = False) -> QueryResult:
-        from SPARQLWrapper import JSON
-
-        body, headers = self._send(text, JSON, graphs, named)
+        body, headers = self._send(text, RESULTS_JSON, graphs, named)
         doc = _json_body(body, headers, self.url)
         if kind == "ASK" or "boolean" in doc:
             if not isinstance(doc.get("boolean"), bool):
@@ -332,9 +339,7 @@ class Endpoint:
         return QueryResult(kind="select", vars=tuple(vars_), rows=tuple(rows))
 
     def _construct(self, text: str, graphs: Sequence[str], named: bool = False) -> Graph:
-        from SPARQLWrapper import TURTLE
-
-        body, headers = self._send(text, TURTLE, graphs, named)
+        body, headers = self._send(text, GRAPH_TYPES, graphs, named)
         ctype = headers.get("content-type", "").split(";")[0].strip().lower()
         fmt = _RDF_TYPES.get(ctype)
         if fmt is None:
@@ -344,6 +349,10 @@ class Endpoint:
             g.parse(data=body, format=fmt)
         except Exception as exc:  # noqa: BLE001 - rdflib raises many unrelated types for bad input
             raise _malformed(self.url, f"the {fmt} answer does not parse ({' '.join(str(exc).split())[:200]})") from None
+        try:
+            check_iris(g, self.url)  # rdflib lets some through; no output may hold them
+        except SourceError as exc:
+            raise _malformed(self.url, exc.message) from None
         self._check_cap(len(g), headers, "triples")
         return g
 
@@ -440,26 +449,12 @@ def _snippet(body: bytes | str, n: int = 300) -> str:
     return " ".join(text.split())[:n]
 
 
-def _error_body(exc: Exception) -> str:
-    """The server's message out of a SPARQLWrapper exception (it keeps only a repr of it)."""
-    import ast
-
-    if isinstance(exc, urllib.error.HTTPError):
-        try:
-            return _snippet(exc.read())
-        except Exception:  # noqa: BLE001 - the body is a nicety
-            return ""
-    m = re.search(r"Response:\n(b?'.*'|b?\".*\")\s*$", str(exc), re.DOTALL)
-    if not m:
-        return ""
+def _error_body(exc: urllib.error.HTTPError) -> str:
+    """The server's message in an HTTP error answer."""
     try:
-        return _snippet(ast.literal_eval(m.group(1)))
-    except (ValueError, SyntaxError):
+        return _snippet(exc.read())
+    except Exception:  # noqa: BLE001 - the body is a nicety
         return ""
-
-
-_STATUS_OF = {"QueryBadFormed": 400, "Unauthorized": 401, "EndPointNotFound": 404,
-              "URITooLong": 414, "EndPointInternalError": 500}
 
 
 def http_error(status: int, url: str, action: str, detail: str = "", with_credentials: bool = False) -> EndpointError:
@@ -497,11 +492,11 @@ def _classify(exc: Exception, url: str, action: str, timeout: float,
     Only connection failures are retried: a timeout means the store is busy (asking again
     doubles the load), and an HTTP error will not change by asking again.
     """
+    if isinstance(exc, NotConnected):  # nothing was sent: asking again is safe
+        return True, exc
     if isinstance(exc, EndpointError):
         return False, exc
     name = type(exc).__name__
-    if name in _STATUS_OF:  # SPARQLWrapper's own exceptions for 400, 401, 404, 414, 500
-        return False, http_error(_STATUS_OF[name], url, action, _error_body(exc), with_credentials)
     if isinstance(exc, urllib.error.HTTPError):
         return False, http_error(exc.code, url, action, _error_body(exc), with_credentials)
     reason: Any = exc.reason if isinstance(exc, urllib.error.URLError) else exc

@@ -1,17 +1,20 @@
 """Load sources into a KnowledgeGraph.
 
 Owns: reading files, directories and URLs (format from the suffix or the server's
-content type), putting the data into the KnowledgeGraph's Oxigraph store (local Turtle and
-N-Triples straight from the file by Oxigraph's bulk loader), and turning parse failures into
-SourceError with the file and line. With no
-arguments it loads the bundled ontology, shapes and data. It must not infer or validate.
+content type), parsing data once, strictly, by Oxigraph straight into the KnowledgeGraph's
+store (errors with the file, line and column; no fallback to a laxer parser; blank nodes
+renamed per file and kept), parsing with rdflib what rdflib holds (the ontology, the shapes,
+and every source for :func:`load_with_rdflib`, the reference the tests hold :func:`load` to),
+and turning parse failures into SourceError with the file and line. With no arguments it
+loads the bundled ontology, shapes and data. It must not infer or validate.
 """
 
 from __future__ import annotations
 
 import re
+from functools import partial
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence, Union
+from typing import Any, Callable, Iterable, Iterator, Sequence, Union
 
 from rdflib import Dataset, Graph, URIRef
 
@@ -53,64 +56,110 @@ def _line_of(exc: Exception) -> str:
     return ""
 
 
+def _caret_line(message: str, text: str) -> str:
+    """'line N' from rdflib's "... at ^ in BEFORE^AFTER" messages (a quote never closed)."""
+    m = re.search(r" at \^ in (.*)\^(.*)$", message, re.S)
+    if not m:
+        return ""
+    at = text.find(m.group(1) + m.group(2))
+    if at < 0:
+        return ""
+    from .inputs import line_col
+
+    return f"line {line_col(text, at + len(m.group(1)))[0]}"
+
+
 def _short_reason(exc: Exception) -> str:
     text = " ".join(str(exc).split())
     return text[:300]
 
 
+def read_source(thing: Path | str, fmt: str | None = None) -> tuple[bytes, str, str, str]:
+    """(bytes, format, where, base IRI) of a local file or an http(s) URL."""
+    if isinstance(thing, str):
+        body, fetched = fetch_url(thing)
+        return body, fmt or fetched, thing, thing
+    if not thing.exists():
+        raise SourceError("file not found", where=str(thing), hint="check the path")
+    if thing.is_dir():
+        raise SourceError("expected a file, got a directory", where=str(thing))
+    fmt = fmt or _format_for(thing.name)
+    try:
+        data = thing.read_bytes()
+    except OSError as exc:
+        raise SourceError(f"cannot read the file: {exc.strerror or exc}", where=str(thing)) from None
+    return data, fmt, str(thing), thing.resolve().as_uri()
+
+
 def parse_file(path: Path, fmt: str | None = None) -> Graph:
-    """Parse one RDF file; SourceError names the file and line on failure."""
-    if not path.exists():
-        raise SourceError("file not found", where=str(path), hint="check the path")
-    if path.is_dir():
-        raise SourceError("expected a file, got a directory", where=str(path))
-    fmt = fmt or _format_for(path.name)
+    """Parse one RDF file with rdflib (the ontology, shapes, and data on the plain engine);
+    SourceError names the file and line on failure."""
+    return parse_bytes(*read_source(path, fmt))
+
+
+def parse_bytes(data: bytes, fmt: str, where: str, base: str) -> Graph:
+    """``data`` parsed by rdflib after the checks of :mod:`rusgraph.inputs` (no entity
+    expansion, no remote context); an IRI that is not one is refused after parsing, since
+    rdflib lets some through."""
+    from .inputs import check_iris, check_xml_entities, decode_utf8, prepare_jsonld
+
+    if fmt == "xml":
+        check_xml_entities(data, where)
+    elif fmt == "json-ld":
+        data = prepare_jsonld(data, where)
+    text = None if fmt == "xml" else decode_utf8(data, where)  # XML declares its own encoding
     g = Dataset() if fmt in QUAD_FORMATS else Graph()
     try:
-        with path.open("rb") as fh:
-            g.parse(fh, format=fmt, publicID=path.resolve().as_uri())
+        g.parse(data=text if text is not None else data, format=fmt, publicID=base)
     except SourceError:
         raise
+    except RecursionError:
+        raise SourceError(f"cannot parse {fmt}: too deeply nested for rdflib's parser", where=where,
+                          hint="as data, rusgraph.load reads it (Oxigraph's parser); rdflib reads only the "
+                               "ontology and shapes") from None
     except Exception as exc:  # rdflib raises many unrelated types for bad input
-        line = _line_of(exc)
-        where = f"{path}, {line}" if line else str(path)
-        raise SourceError(f"cannot parse {fmt}: {_short_reason(exc)}", where=where,
+        line = _line_of(exc) or (_caret_line(str(exc), text) if text is not None else "")
+        raise SourceError(f"cannot parse {fmt}: {_short_reason(exc)}", where=f"{where}, {line}" if line else where,
                           hint="fix the syntax at that place and run again") from exc
+    if isinstance(g, Dataset):
+        check_iris(((c.identifier, s, o) for s, _p, o, c in g.quads((None, None, None, None))), where, text)
+    check_iris(g.triples((None, None, None)) if not isinstance(g, Dataset) else
+               ((s, p, o) for s, p, o, _c in g.quads((None, None, None, None))), where, text)
     return g
 
 
-def parse_url(url: str, timeout: float = 30.0) -> Graph:
-    """Fetch and parse an RDF document over HTTP(S)."""
-    import urllib.error
-    import urllib.request
+def fetch_url(url: str, timeout: float = 30.0) -> tuple[bytes, str]:
+    """The body of an RDF document at ``url`` and its format (from the content type, else
+    the suffix); the whole answer within ``timeout`` seconds."""
+    from .errors import EndpointError
+    from .transport import exchange
 
     accept = "text/turtle, application/n-triples;q=0.9, application/ld+json;q=0.8, application/rdf+xml;q=0.7"
-    req = urllib.request.Request(url, headers={"Accept": accept})
     try:
-        with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 (http/https checked)
-            body = resp.read()
-            ctype = resp.headers.get_content_type()
-    except urllib.error.HTTPError as exc:
-        raise SourceError(f"HTTP {exc.code} {exc.reason}", where=url, hint="check the URL") from None
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise SourceError(f"cannot fetch: {reason}", where=url, hint="check the URL and the network") from None
+        # A GET without credentials: redirects are followed (w3id.org and the like redirect
+        # across hosts), each with the same deadline.
+        answer = exchange("GET", url, None, {"Accept": accept, "User-Agent": "rusgraph"}, timeout=timeout,
+                          follow_redirects=True)
+    except EndpointError as exc:
+        raise SourceError(f"cannot fetch: {exc.message}", where=url, hint=exc.hint or "check the URL") from None
+    if answer.status >= 400:
+        raise SourceError(f"HTTP {answer.status}", where=url, hint="check the URL")
     by_type = {
         "text/turtle": "turtle",
         "application/n-triples": "nt",
         "application/ld+json": "json-ld",
         "application/rdf+xml": "xml",
         "application/trig": "trig",
+        "application/n-quads": "nquads",
     }
-    fmt = by_type.get(ctype) or _format_for(url)
-    g = Dataset() if fmt in QUAD_FORMATS else Graph()
-    try:
-        g.parse(data=body, format=fmt, publicID=url)
-    except Exception as exc:
-        line = _line_of(exc)
-        raise SourceError(f"cannot parse {fmt}: {_short_reason(exc)}",
-                          where=f"{url}, {line}" if line else url) from exc
-    return g
+    ctype = answer.headers.get("content-type", "").split(";")[0].strip().lower()
+    return answer.body, by_type.get(ctype) or _format_for(url)
+
+
+def parse_url(url: str, timeout: float = 30.0) -> Graph:
+    """Fetch and parse an RDF document over HTTP(S) with rdflib."""
+    body, fmt = fetch_url(url, timeout)
+    return parse_bytes(body, fmt, url, url)
 
 
 def expand_source(item: Source, key_root: Path | None = None) -> list[tuple[str, Graph | Path | str]]:
@@ -203,11 +252,8 @@ def load(
                                ontology=merge_sources(onto_items), shapes=merge_sources(shape_items),
                                ontology_files=[thing for item in onto_items for _k, thing in expand_source(item)])
 
-    # Oxigraph store first; rdflib graphs of the parts only when asked for
-    kg = fast_load(data_items, onto_items, shape_items)
-    if kg is not None:
-        return kg
-    return load_with_rdflib(data_items, ontology=onto_items, shapes=shape_items)
+    # every file parsed once, by Oxigraph, into the store; rdflib graphs of parts when asked for
+    return fast_load(data_items, onto_items, shape_items)
 
 
 def load_with_rdflib(
@@ -237,78 +283,157 @@ def load_with_rdflib(
     )
 
 
-# ------------------------------------------------------- into the Oxigraph store
+# ------------------------------------------------ into the Oxigraph store (strict)
 
-OX_FORMATS = {"turtle": "TURTLE", "nt": "N_TRIPLES"}
+OX_FORMATS = {"turtle": "TURTLE", "nt": "N_TRIPLES", "nquads": "N_QUADS", "trig": "TRIG", "n3": "N3",
+              "xml": "RDF_XML", "json-ld": "JSON_LD"}
+PART_PREFIX = "urn:rusgraph:part:"
+_POSITION = re.compile(r"^Parser error at line \d+ (?:between columns \d+ and \d+|column \d+): ")
 
 
-def has_blank_nodes(store: Any) -> bool:
-    return bool(store.query("ASK { ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) }"))
-
-
-def bulk_load_files(store: Any, files: Iterable[tuple[Path, str]]) -> None:
-    """Load local Turtle / N-Triples files into the default graph (base IRI: the file's URI)."""
+def _ox_format(fmt: str) -> Any:
     import pyoxigraph as ox
 
-    for path, fmt in files:
-        store.bulk_load(path=str(path), format=getattr(ox.RdfFormat, OX_FORMATS[fmt]),
-                        base_iri=path.resolve().as_uri())
+    return getattr(ox.RdfFormat, OX_FORMATS[fmt])
+
+
+def parse_error(exc: Exception, fmt: str, where: str) -> SourceError:
+    """pyoxigraph's SyntaxError as a SourceError with the file, line and column."""
+    line, col = getattr(exc, "lineno", None), getattr(exc, "offset", None)
+    text = _POSITION.sub("", " ".join(str(exc.msg if isinstance(exc, SyntaxError) else exc).split()))[:300]
+    spot = f"{where}, line {line}, column {col}" if line else where
+    return SourceError(f"cannot parse {fmt}: {text}", where=spot, hint="fix the file at that place and run again")
+
+
+def parse_quads(data: bytes, fmt: str, where: str, base: str) -> Iterator[Any]:
+    """Quads of ``data`` as the parser yields them (checked first: see :mod:`rusgraph.inputs`);
+    a parse error is a SourceError with the line and column."""
+    import pyoxigraph as ox
+
+    from .inputs import check_xml_entities, prepare_jsonld
+
+    if fmt == "xml":
+        check_xml_entities(data, where)
+    elif fmt == "json-ld":
+        data = prepare_jsonld(data, where)
+    try:
+        yield from ox.parse(data, format=_ox_format(fmt), base_iri=base)
+    except (SyntaxError, ValueError, OSError) as exc:
+        raise parse_error(exc, fmt, where) from None
+
+
+def may_hold_blank_nodes(data: bytes, fmt: str) -> bool:
+    """Whether a Turtle or N-Triples file may hold blank nodes (``_:``, ``[``, ``(``); a
+    character inside a literal makes this say yes, which only costs speed."""
+    if fmt == "nt":
+        return b"_:" in data
+    return b"_:" in data or b"[" in data or b"(" in data
+
+
+def _bulk_load(store: Any, data: bytes, fmt: str, where: str, base: str) -> None:
+    try:
+        store.bulk_load(input=data, format=_ox_format(fmt), base_iri=base)
+    except (SyntaxError, ValueError, OSError) as exc:
+        raise parse_error(exc, fmt, where) from None
 
 
 def fast_load(data_items: list[Any], onto_items: list[Any], shape_items: list[Any]) -> Any:
-    """``sources.load`` on the fast path: local Turtle and N-Triples data go straight into
-    an Oxigraph store (rdflib parses them only if someone asks for ``kg.parts``); other
-    sources (URLs, rdflib graphs, other formats) are parsed with rdflib as before and copied
-    into the store. Returns None when the plain loader must run instead: a file Oxigraph
-    cannot parse (the plain loader then reports it, or reads what rdflib accepts), or data
-    with blank nodes (rdflib names them itself, and the store must use the same names).
-    """
-    from functools import partial
+    """A KnowledgeGraph whose data is in an Oxigraph store, each file parsed once by Oxigraph
+    (rdflib graphs given as sources are copied in); the ontology and shapes are rdflib's."""
+    from rdflib import Graph
+
 
     loaders: dict[Any, list[Callable[[], Any]]] = {}
     names: list[str] = []
-    files: list[tuple[Path, str]] = []
-    copied: list[Any] = []
+    store = new_store()
+    conv = Converter()
+    number = 0
     for item in data_items:
         for key, thing in expand_source(item):
             name = graph_name_for(key)
-            fmt = RDF_SUFFIXES.get(thing.suffix.lower()) if isinstance(thing, Path) else None
-            if fmt in OX_FORMATS and thing.is_file():
-                files.append((thing, fmt))
-                loaders.setdefault(name, []).append(partial(_parse_part, thing, name))
-            else:
-                for part_name, g in split_dataset(parse_any(thing), name):
-                    loaders.setdefault(part_name, []).append(partial(_same, g))
-                    copied.append(g)
             names.append(str(thing) if not isinstance(thing, Graph) else key)
-    store = new_store()
-    try:
-        bulk_load_files(store, files)
-    except (SyntaxError, ValueError, OSError):
-        return None
-    if files and has_blank_nodes(store):
-        return None
-    conv = Converter()
-    for g in copied:
-        add_rdflib_graph(store, g, conv)
+            if isinstance(thing, Graph):
+                for part_name, g in split_dataset(thing, name):
+                    loaders.setdefault(part_name, []).append(partial(_same, g))
+                    add_rdflib_graph(store, g, conv)
+                continue
+            number += 1
+            data, fmt, where, base = read_source(thing, None)
+            seen: dict[str, tuple[Any, Any]] = {}  # the file's graph names -> (part, graph of its blank nodes)
+            if fmt in ("turtle", "nt") and not may_hold_blank_nodes(data, fmt):
+                _bulk_load(store, data, fmt, where, base)  # the same parser, without a Python step per triple
+                seen[""] = (name, None)
+            else:
+                store.bulk_extend(_placed(parse_quads(data, fmt, where, base), seen, name, number))
+            again = thing if isinstance(thing, Path) else data  # a URL is not fetched twice
+            for part, kept in seen.values():
+                loaders.setdefault(part, []).append(partial(_parse_again, again, fmt, where, base, part, name))
+                if kept is not None and next(iter(store.quads_for_pattern(None, None, None, kept)), None) is not None:
+                    loaders[part].append(partial(_from_store, store, kept))
     ontology = merge_sources(onto_items)
-    parts = LazyParts(loaders)
+    lazy = LazyParts(loaders)
     return KnowledgeGraph(
         ontology=ontology,
-        parts=parts,
+        parts=lazy,
         shapes=merge_sources(shape_items),
         sources=tuple(names),
-        backing=finish_backing(store, parts, ontology),
+        backing=finish_backing(store, lazy, ontology),
     )
+
+
+def _placed(quads: Iterator[Any], seen: dict[str, tuple[Any, Any]], name: Any, number: int) -> Iterator[Any]:
+    """Every quad into the default graph, blank nodes renamed ``f{number}x{hex}`` (so ``_:b``
+    in two files are two nodes); a quad with a blank node also into its part's private
+    graph, so the part's rdflib graph can have the very blank nodes the store has."""
+    import pyoxigraph as ox
+    from rdflib import URIRef
+
+    default, blank, quad, named_node = ox.DefaultGraph(), ox.BlankNode, ox.Quad, ox.NamedNode
+    prefix = f"f{number}x"
+    for q in quads:
+        g = q.graph_name
+        label = g.value if type(g) is named_node else ""  # a graph without an IRI is the file's own
+        if label not in seen:
+            part = name if not label or label == str(name) else URIRef(label)
+            seen[label] = (part, named_node(f"{PART_PREFIX}{number}:{len(seen)}"))
+        s, o = q.subject, q.object
+        if type(s) is blank or type(o) is blank:
+            s = blank(prefix + s.value.encode().hex()) if type(s) is blank else s
+            o = blank(prefix + o.value.encode().hex()) if type(o) is blank else o
+            yield quad(s, q.predicate, o, default)
+            yield quad(s, q.predicate, o, seen[label][1])
+        else:
+            yield q if type(g) is ox.DefaultGraph else quad(s, q.predicate, o, default)
 
 
 def _same(g: Any) -> Any:
     return g
 
 
-def _parse_part(path: Path, name: Any) -> Any:
-    graphs = [g for _n, g in split_dataset(parse_file(path), name)]
-    g = graphs[0]
-    for more in graphs[1:]:
-        g += more
+def _from_store(store: Any, graph: Any) -> Any:
+    from rdflib import Graph
+
+    conv = Converter()
+    g = Graph()
+    for q in store.quads_for_pattern(None, None, None, graph):
+        g.add(conv.triple(q.subject, q.predicate, q.object))
+    return g
+
+
+def _parse_again(source: Path | bytes, fmt: str, where: str, base: str, part: Any, name: Any) -> Any:
+    """The triples of one part of a file without blank nodes, parsed again by Oxigraph."""
+    import pyoxigraph as ox
+    from rdflib import Graph
+
+    data = source.read_bytes() if isinstance(source, Path) else source
+    conv = Converter()
+    g = Graph()
+    for q in parse_quads(data, fmt, where, base):
+        if type(q.subject) is ox.BlankNode or type(q.object) is ox.BlankNode:
+            continue  # those come from the store (their names there)
+        gn = q.graph_name
+        named = type(gn) is ox.NamedNode
+        mine = (not named or gn.value == str(name)) if part == name else (named and gn.value == str(part))
+        if mine:
+            g.add(conv.triple(q.subject, q.predicate, q.object))
     return g

@@ -195,3 +195,48 @@ def fake_store(respond: Callable[[str, str, bytes], Reply]) -> Iterator[FakeStor
 def json_reply(doc: str, status: int = 200, **headers: str) -> Reply:
     return Reply(status, doc.encode("utf-8"), {"Content-Type": "application/sparql-results+json", **headers})
 
+
+
+# ------------------------------------------------------------- a listener that must stay silent
+
+
+@dataclass
+class Listener:
+    """A TCP socket on 127.0.0.1 that records every connection made to it (and answers none)."""
+
+    port: int
+    connections: list[tuple[str, int]] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"http://{HOST}:{self.port}/sparql"
+
+
+@contextmanager
+def listener() -> Iterator[Listener]:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind((HOST, 0))
+    sock.listen(16)
+    sock.settimeout(0.05)
+    found = Listener(int(sock.getsockname()[1]))
+    done = threading.Event()
+
+    def accept() -> None:
+        while not done.is_set():
+            try:
+                conn, addr = sock.accept()
+            except (TimeoutError, socket.timeout):
+                continue
+            except OSError:
+                return
+            found.connections.append(addr)
+            conn.close()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield found
+    finally:
+        done.set()
+        thread.join(timeout=5)
+        sock.close()

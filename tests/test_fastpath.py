@@ -119,24 +119,29 @@ def test_lazy_parts_equal_the_plain_parts(pair):
         assert isomorphic(pair.fast.parts[name], part), name
 
 
-def test_blank_nodes_in_data_fall_back_to_the_plain_loader(write, upper_dir):
-    plan = write("bnodes.ttl", "@prefix rus: <https://w3id.org/rusgraph/ontology#> .\n"
-                               "<https://example.org/m> a rus:Measure ; rus:note [ rus:text \"x\" ] .\n")
-    kg = _load("auto", [plan])
-    assert kg.backing is None and not isinstance(kg.parts, engine.LazyParts)
-    rows = run_query(kg, "SELECT ?t WHERE { ?m <https://w3id.org/rusgraph/ontology#note>/"
+def test_blank_nodes_stay_on_the_fast_path_and_parts_share_them(write):
+    text = ("@prefix rus: <https://w3id.org/rusgraph/ontology#> .\n"
+            "<https://example.org/m> a rus:Measure ; rus:note [ rus:text \"x\" ] ; rus:label \"(not a list)\" .\n")
+    one, two = write("one.ttl", text.replace("_:b", "_:b")), write("two.ttl", text.replace("/m>", "/n>"))
+    kg = _load("auto", [one, two])
+    assert isinstance(kg.backing, engine.Backing) and isinstance(kg.parts, engine.LazyParts)
+    rows = run_query(kg, "SELECT ?m ?t WHERE { ?m <https://w3id.org/rusgraph/ontology#note>/"
                          "<https://w3id.org/rusgraph/ontology#text> ?t }").as_strings()
-    assert rows == [["x"]]
+    notes = run_query(kg, "SELECT DISTINCT ?b WHERE { ?m <https://w3id.org/rusgraph/ontology#note> ?b }")
+    assert sorted(rows) == [["https://example.org/m", "x"], ["https://example.org/n", "x"]]
+    # each part holds all its triples, with the store's own blank nodes
+    store_nodes = {row[0] for row in notes.rows}
+    part_nodes = {o for part in kg.parts.values() for o in part.objects(None, URIRef(
+        "https://w3id.org/rusgraph/ontology#note"))}
+    assert len(store_nodes) == 2 and part_nodes == store_nodes
+    assert sum(len(p) for p in kg.parts.values()) == 2 * len(Graph().parse(data=text, format="turtle"))
 
 
-def test_bad_file_reports_like_the_plain_loader(write):
+def test_bad_file_names_the_place_on_both_paths(write):
     bad = write("bad.ttl", "<https://example.org/a> <https://example.org/b> .\n")
-    messages = []
     for backend in ("auto", "rdflib"):
-        with pytest.raises(rusgraph.SourceError) as exc:
+        with pytest.raises(rusgraph.SourceError, match=r"bad\.ttl, line 1"):
             _load(backend, [bad])
-        messages.append(str(exc.value))
-    assert messages[0] == messages[1]
 
 
 def test_no_switch_in_the_library(monkeypatch, bundled_kg):

@@ -71,19 +71,12 @@ def _load(text: str | bytes, suffix: str) -> None:
         assert not isinstance(r.exception, Exception) or isinstance(r.exception, SystemExit), r.exception
 
 
-PARSERS_STRICT = pytest.mark.xfail(
-    reason="issue 18 item 9: a file Oxigraph rejects falls back to rdflib, which accepts invalid IRIs that "
-           "export then cannot write (an internal error); passes once data is parsed once, strictly", strict=False)
-
-
-@PARSERS_STRICT
 @FUZZ
 @given(st.one_of(_mutations(TURTLE), st.lists(st.sampled_from(TOKENS), max_size=40).map("".join)))
 def test_turtle_parser(text):
     _load(text, ".ttl")
 
 
-@PARSERS_STRICT
 @FUZZ
 @given(st.one_of(_mutations('<http://example.org/a> <http://example.org/p> "x\\n"@nb .\n'
                             '_:b <http://example.org/p> "1"^^<http://www.w3.org/2001/XMLSchema#int> .\n'),
@@ -92,7 +85,6 @@ def test_ntriples_parser(text):
     _load(text, ".nt")
 
 
-@PARSERS_STRICT
 @FUZZ
 @given(_mutations('{"@context": {"ex": "http://example.org/"}, "@id": "ex:a", "ex:p": [{"@value": "x", '
                   '"@language": "nb"}, {"@id": "ex:b"}]}'))
@@ -100,7 +92,6 @@ def test_jsonld_parser(text):
     _load(text, ".jsonld")
 
 
-@PARSERS_STRICT
 @FUZZ
 @given(_mutations('<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
                   'xmlns:ex="http://example.org/"><rdf:Description rdf:about="http://example.org/a">'
@@ -204,9 +195,6 @@ def test_parameter_is_a_value_never_query_text(tiny_kg, value):
     assert [str(r[0]) for r in result.rows] == [value]
 
 
-@pytest.mark.xfail(reason="issue 18 item 13: rdflib's N3 escaping of a literal in the VALUES block sent to "
-                          "an endpoint (a newline, a tab, a backslash before u); fixed by the parameter "
-                          "escaping work of that item", strict=False)
 @FUZZ
 @given(value=PARAM_TEXT)
 def test_parameter_sent_to_an_endpoint(value):

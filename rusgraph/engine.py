@@ -170,6 +170,8 @@ class Backing:
     parts: Any
     ontology: Any
     onto_graph: Any = None
+    # (directory, key) where SELECT answers on this store are kept (rusgraph.store), or None
+    answers: Any = None
     validation_ontology: Any = None  # the NamedNode, once built
     inferred: dict[int, tuple[Any, Any]] = field(default_factory=dict)  # id(graph) -> (graph, NamedNode)
     lock: Any = field(default_factory=threading.RLock)
@@ -420,6 +422,11 @@ def run_query(kg: Any, text: str, *, describe: bool = False) -> Any:
     if describe:
         return None
     v = view(kg)
+    kept = v.backing.answers if v.inferred is None else None
+    if kept is not None:
+        hit = kept_answer(kept, text)
+        if hit is not None:
+            return hit
     conv = Converter()
     try:
         res = v.query(text)
@@ -430,6 +437,8 @@ def run_query(kg: Any, text: str, *, describe: bool = False) -> Any:
         n = len(vars_)
         f = conv.to_rdflib
         rows = tuple(tuple(f(sol[i]) for i in range(n)) for sol in res)
+        if kept is not None:
+            keep_answer(kept, text, vars_, rows)
         return ("select", vars_, rows, None, None)
     if isinstance(res, ox.QueryBoolean):
         return ("ask", (), (), bool(res), None)
@@ -441,6 +450,67 @@ def run_query(kg: Any, text: str, *, describe: bool = False) -> Any:
     for t in res:
         g.add(conv.triple(t.subject, t.predicate, t.object))
     return ("construct", (), (), None, g)
+
+
+def _answer_file(kept: tuple[Any, str], text: str) -> Any:
+    import hashlib
+
+    directory, key = kept
+    return directory / (hashlib.sha256((key + "\n" + text).encode("utf-8")).hexdigest() + ".json")
+
+
+def _term_json(t: Any) -> Any:
+    from rdflib import BNode, Literal
+
+    if t is None:
+        return None
+    if isinstance(t, Literal):
+        return {"l": str(t), "lang": t.language, "dt": str(t.datatype) if t.datatype is not None else None}
+    if isinstance(t, BNode):
+        return {"b": str(t)}
+    return {"u": str(t)}
+
+
+def _json_term(d: Any) -> Any:
+    from rdflib import BNode, Literal, URIRef
+
+    if d is None:
+        return None
+    if "u" in d:
+        return URIRef(d["u"])
+    if "b" in d:
+        return BNode(d["b"])
+    return Literal(d["l"], lang=d["lang"], datatype=URIRef(d["dt"]) if d["dt"] else None)
+
+
+def kept_answer(kept: tuple[Any, str], text: str) -> Any:
+    """The SELECT answer to ``text`` kept beside an on-disk store whose files have not
+    changed since (the key is the digest of its manifest), or None."""
+    import json
+
+    try:
+        doc = json.loads(_answer_file(kept, text).read_text(encoding="utf-8"))
+        if doc.get("text") != text:
+            return None
+        rows = tuple(tuple(_json_term(c) for c in row) for row in doc["rows"])
+        return ("select", tuple(doc["vars"]), rows, None, None)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def keep_answer(kept: tuple[Any, str], text: str, vars_: tuple[str, ...], rows: tuple) -> None:
+    import json
+    import os
+
+    target = _answer_file(kept, text)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({"text": text, "vars": list(vars_),
+                                   "rows": [[_term_json(c) for c in row] for row in rows]}), encoding="utf-8")
+        tmp.replace(target)
+    except OSError:
+        pass  # an answer not kept is computed again next time
 
 
 # ----------------------------------------------------------------- read-only graph view

@@ -8,6 +8,10 @@ found by its hash, and only its named graph is loaded again (or dropped); the qu
 is then rebuilt inside the store. It must not validate, infer or query (the store is a
 KnowledgeGraph's ``backing`` like the in-memory one, see :mod:`rusgraph.engine`).
 
+The answers of SELECT queries (reports, ``query``) on a store without inferred triples are
+kept in ``DIR/answers`` under the digest of the inputs, so the same report on unchanged
+files is read back rather than computed again (:func:`rusgraph.engine.kept_answer`).
+
 Layout of the store: one named graph per data file (``graph/<key>``, as ``kg.parts``
 names them), and the layout of :mod:`rusgraph.engine` beside them: the default graph holds
 the RDF merge of the data and the ontology (what queries read: in Oxigraph a union of named
@@ -20,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -93,6 +98,7 @@ def load_persistent(directory: str | Path, data: Sequence[tuple[str, Any]], *, o
     stale = had != wanted or manifest.get("ontology") != ontology_digest
     if stale:
         manifest_path.unlink(missing_ok=True)  # until the store is whole again
+        shutil.rmtree(directory / "answers", ignore_errors=True)
     fresh = not manifest  # a new store: the query graph is filled file by file below
     if fresh:
         store.clear()
@@ -145,6 +151,11 @@ def load_persistent(directory: str | Path, data: Sequence[tuple[str, Any]], *, o
     else:
         backing = Backing(store=store, parts=parts, ontology=ontology,
                           onto_graph=ox.NamedNode(str(graph_name_for("ontology"))))
+    # SELECT answers on this store are kept beside it under the digest of the inputs; a new
+    # digest (a changed file or ontology) leaves the old answers unread, and they are removed
+    # with the next rebuild
+    key = hashlib.sha256(json.dumps([wanted, ontology_digest], sort_keys=True).encode()).hexdigest()
+    backing.answers = (directory / "answers" / key[:16], key)
     return KnowledgeGraph(ontology=ontology, parts=parts, shapes=shapes,
                           sources=tuple(str(p) for _k, p in files), backing=backing)
 

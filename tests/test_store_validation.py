@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from rusgraph.cli import main
-from rusgraph.remote import Endpoint, push
+from rusgraph.push import push
+from rusgraph.remote import Endpoint
 from rusgraph.sources import load
 from rusgraph.storeshacl import validate_at_endpoint
 from rusgraph.validation import validate

@@ -12,8 +12,10 @@ child process:
 
 - fast: what rusgraph runs by default when pyoxigraph is installed (Oxigraph store, SHACL
   compiled to SPARQL on it, OWL 2 RL by rusgraph.rules, the ontology's fragment compiled);
-- baseline: ``RUSGRAPH_ENGINE=rdflib`` and ``validate(engine="reference")``: rdflib parse,
-  plain pySHACL (inference none), rdflib SPARQL, owlrl. It runs up to --baseline-max
+- baseline: the reference engines, chosen explicitly: ``sources.load_with_rdflib`` (rdflib
+  parse), ``validate(engine="reference")`` (plain pySHACL, inference none),
+  ``run_query(engine="reference")`` (rdflib SPARQL), rdflib's N-Triples serializer and
+  ``infer(engine="reference")`` (owlrl). It runs up to --baseline-max
   measures (default: Oslo size) and gives up a step after --step-timeout seconds.
 
 Measurement: wall time per step with time.perf_counter; memory as the peak resident set
@@ -53,7 +55,9 @@ sys.path.insert(0, str(HERE))
 import generate  # noqa: E402  (benchmarks/generate.py)
 
 DISTRICT_PARAM = "030101"  # Gamle Oslo: has a plan at every size
-STEPS = ("load", "validate", "reports", "export", "site", "infer")
+STEPS = ("load", "validate", "reports", "export", "site", "infer", "cli coverage", "store 1st coverage",
+         "store 2nd coverage")
+CLI_STEPS = STEPS[6:]
 
 
 # ------------------------------------------------------------------------------ child
@@ -72,21 +76,27 @@ def child(engine: str, data: Path, out: Path, infer: bool) -> int:
     import logging
 
     logging.getLogger("rdflib.term").setLevel(logging.CRITICAL)  # the broken deadlines on purpose
-    os.environ["RUSGRAPH_ENGINE"] = "rdflib" if engine == "baseline" else "auto"
     import rusgraph
     from rusgraph import engine as eng
     from rusgraph.queries import list_queries, run_query
-    from rusgraph.sources import bundled_data_sources
+    from rusgraph.resources import bundled_dir
+    from rusgraph.sources import bundled_data_sources, load_with_rdflib
 
-    answers: dict[str, object] = {"engine": eng.describe()}
+    which = "reference" if engine == "baseline" else "fast"
+    answers: dict[str, object] = {"engine": eng.describe() if which == "fast" else "rdflib, pyshacl, owlrl"}
     out.write_text(json.dumps(answers))
 
     t = time.perf_counter()
-    kg = rusgraph.load([*bundled_data_sources(upper_only=True), data])
+    sources = [*bundled_data_sources(upper_only=True), data]
+    if which == "fast":
+        kg = rusgraph.load(sources)
+    else:
+        kg = load_with_rdflib(sources, ontology=[bundled_dir("ontology")], shapes=[bundled_dir("shapes")])
+        kg.data  # noqa: B018 (the rdflib graph every reference step reads, built here as before)
     _emit(step="load", seconds=time.perf_counter() - t, rss=_rss_mib())
 
     t = time.perf_counter()
-    report = rusgraph.validate(kg, engine="reference" if engine == "baseline" else "fast")
+    report = rusgraph.validate(kg, engine=which)
     _emit(step="validate", seconds=time.perf_counter() - t, rss=_rss_mib(), detail=report.counts())
     answers["validation"] = sorted([list(r.key()) for r in report.results], key=lambda k: [str(x) for x in k])
     out.write_text(json.dumps(answers))
@@ -97,7 +107,7 @@ def child(engine: str, data: Path, out: Path, infer: bool) -> int:
     for q in list_queries():
         params = {"district": DISTRICT_PARAM} if q.params else {}
         t1 = time.perf_counter()
-        result = run_query(kg, q, params, lang="nb")
+        result = run_query(kg, q, params, lang="nb", engine=which)
         each[q.name] = time.perf_counter() - t1
         rows[q.name] = result.as_strings()
     _emit(step="reports", seconds=time.perf_counter() - t, rss=_rss_mib(), detail=each,
@@ -110,7 +120,15 @@ def child(engine: str, data: Path, out: Path, infer: bool) -> int:
 
     target = out.with_name(out.stem + "-export.nt")
     t = time.perf_counter()
-    write_export(kg, "nt", target)
+    if which == "fast":
+        write_export(kg, "nt", target)
+    else:  # rdflib's own serializer
+        from rdflib import Graph
+
+        g = Graph()
+        g += kg.ontology
+        g += kg.data
+        g.serialize(target, format="nt", encoding="utf-8")
     seconds = time.perf_counter() - t
     rss = _rss_mib()  # before the digest below, which is the benchmark's, not the pipeline's
     answers["export"] = _nt_digest(target.read_text(encoding="utf-8"))
@@ -133,11 +151,12 @@ def child(engine: str, data: Path, out: Path, infer: bool) -> int:
 
     if infer:
         t = time.perf_counter()
-        inferred = rusgraph.infer(kg, "owlrl").inferred
+        with_inferred = rusgraph.infer(kg, "owlrl", engine=which)
         seconds = time.perf_counter() - t
-        lines = sorted(" ".join(term.n3() for term in triple) for triple in inferred)
+        rss = _rss_mib()  # before the digest below (it reads the inferred triples into rdflib terms)
+        lines = sorted(" ".join(term.n3() for term in triple) for triple in with_inferred.inferred)
         answers["infer"] = [len(lines), hashlib.sha256("\n".join(lines).encode()).hexdigest()]
-        _emit(step="infer", seconds=seconds, rss=_rss_mib(), detail={"triples": len(lines)})
+        _emit(step="infer", seconds=seconds, rss=rss, detail={"triples": len(lines)})
         out.write_text(json.dumps(answers))
     _emit(step="done")
     return 0
@@ -200,6 +219,36 @@ def run_child(engine: str, data: Path, out: Path, infer: bool, step_timeout: flo
         status = f"failed (exit {proc.returncode}): " + "".join(err)[-600:]
     answers = json.loads(out.read_text()) if out.exists() else {}
     return {"status": status, "steps": steps, "answers": answers, "wall": time.perf_counter() - started}
+
+
+def cli_runs(data: Path, work: Path) -> dict:
+    """``rusgraph report coverage`` as a user runs it, each in its own process (wall time,
+    Python's start included): once without a store, then twice with ``--store DIR`` (the
+    first run fills the store, the second answers from it). The three outputs must match."""
+    store = work / "store"
+    shutil.rmtree(store, ignore_errors=True)
+    upper = ROOT / "data" / "upper"
+    base = [sys.executable, "-m", "rusgraph"]
+    args = ["report", "coverage", "--format", "csv", str(upper), str(data)]
+    steps: dict[str, dict] = {}
+    outputs = []
+    for name, cmd in (("cli coverage", base + args), ("store 1st coverage", base + ["--store", str(store)] + args),
+                      ("store 2nd coverage", base + ["--store", str(store)] + args)):
+        t = time.perf_counter()
+        with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+            proc = subprocess.Popen(cmd, stdout=out, stderr=err, text=True, cwd=str(ROOT))
+            _pid, status, usage = os.wait4(proc.pid, 0)  # this process's own peak RSS
+            seconds = time.perf_counter() - t
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            out.seek(0)
+            err.seek(0)
+            if proc.returncode != 0:
+                return {"status": f"{name} failed (exit {proc.returncode}): {err.read()[-600:]}", "steps": steps}
+            outputs.append(out.read())
+        steps[name] = {"step": name, "seconds": seconds, "rss": usage.ru_maxrss / 1024.0}
+    shutil.rmtree(store, ignore_errors=True)
+    same = outputs[0] == outputs[1] == outputs[2]
+    return {"status": "ok" if same else "DIFFERENT outputs with --store", "steps": steps}
 
 
 def compare(fast: dict, base: dict) -> dict[str, str]:
@@ -290,6 +339,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workdir", type=Path, help="Where to generate data (default: a temporary directory).")
     ap.add_argument("--keep", action="store_true", help="Keep the generated data.")
     ap.add_argument("--seed", type=int, default=generate.SEED)
+    ap.add_argument("--no-cli", action="store_true",
+                    help="Skip the command-line runs of report coverage (without and with --store).")
     ap.add_argument("--child", choices=("fast", "baseline"), help=argparse.SUPPRESS)
     ap.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--out", type=Path, help=argparse.SUPPRESS)
@@ -325,6 +376,12 @@ def main(argv: list[str] | None = None) -> int:
             fast = run_child("fast", data, work / f"{size}-fast.json", infer, args.step_timeout)
             print(f"[{size}] fast: {fast['status']}, " + ", ".join(
                 f"{k} {v['seconds']:.2f} s" for k, v in fast["steps"].items()), flush=True)
+            if not args.no_cli:
+                cli = cli_runs(data, work)
+                print(f"[{size}] cli: {cli['status']}, " + ", ".join(
+                    f"{k} {v['seconds']:.2f} s" for k, v in cli["steps"].items()), flush=True)
+                fast["steps"].update(cli["steps"])
+                ok = ok and cli["status"] == "ok"
             entry = {"size": size, "measures": sz.measures, "generated": counts, "fast": fast, "baseline": None,
                      "equal": None}
             run_base = args.baseline == "always" or (args.baseline == "auto" and sz.measures <= args.baseline_max)
@@ -337,8 +394,9 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"[{size}] same answers: " + ", ".join(f"{k} {v}" for k, v in entry["equal"].items()), flush=True)
                 ok = ok and not any(v.startswith("DIFFERENT") for v in entry["equal"].values())
             else:
-                print(f"[{size}] baseline skipped ({sz.measures:,} measures > --baseline-max {args.baseline_max})",
-                      flush=True)
+                why = "--baseline never" if args.baseline == "never" else \
+                    f"{sz.measures:,} measures > --baseline-max {args.baseline_max}"
+                print(f"[{size}] baseline skipped ({why})", flush=True)
             ok = ok and fast["status"] == "ok"
             results.append(entry)
             if not args.keep:

@@ -333,7 +333,7 @@ def _load_inputs(data, ontology, no_ontology, inference, *, shapes=None, upper="
 
     onto = [] if no_ontology else (list(ontology) or None)
     loaded = load_inputs(_stdin_sources(list(data)), ontology=onto, shapes=list(shapes) if shapes else None,
-                         with_bundled=_with_bundled(), upper=upper)
+                         with_bundled=_with_bundled(), upper=upper, store=_store_dir())
     if loaded.added == (UPPER_LEVELS,):
         if note:  # validate says so in its help: no news there
             click.echo("note: DATA has no city plan; evaluated with the bundled upper levels (national goals, "
@@ -347,8 +347,15 @@ def _load_inputs(data, ontology, no_ontology, inference, *, shapes=None, upper="
         _info(f"loaded {data_size(kg)} data triples from {len(kg.parts)} source(s)")
     if inference != "none":
         kg = infer(kg, inference)  # type: ignore[arg-type]
-        _info(f"inferred {len(kg.inferred)} triples ({inference})")
+        _info(f"inferred {kg.inferred_count()} triples ({inference})")
     return replace(loaded, kg=kg)
+
+
+def _store_dir() -> str | None:
+    """--store DIR of the root command (the persistent Oxigraph store), or None."""
+    ctx = click.get_current_context(silent=True)
+    root = ctx.find_root().obj if ctx is not None else None
+    return root.get("store") if root else None
 
 
 def _info(msg: str) -> None:
@@ -382,16 +389,15 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
 @click.version_option(package_name="rusgraph", prog_name="rusgraph")
 @click.option("-v", "--verbose", count=True, help="More progress on stderr (-vv for debug logging).")
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
-@click.option("--backend", type=click.Choice(["auto", "oxigraph", "rdflib"]), envvar="RUSGRAPH_ENGINE",
-              show_envvar=True, help="auto (default): an Oxigraph store and SHACL compiled to SPARQL on it when pyoxigraph "
-                                     "is installed (pip install 'rusgraph[fast]'), OWL 2 RL by rusgraph's compiled "
-                                     "rules; rdflib: rdflib, pySHACL and owlrl only. Both give the same answers.")
+@click.option("--store", "store_dir", type=click.Path(file_okay=False), envvar="RUSGRAPH_STORE", show_envvar=True,
+              help="Keep the loaded graph in an on-disk Oxigraph store in this directory: the next command on "
+                   "unchanged files answers without parsing them again (changed files are loaded again).")
 @click.option("--raw-cells", is_flag=True, envvar="RUSGRAPH_RAW_CELLS", show_envvar=True,
               help="Write CSV and TSV cells exactly as they are, for programs. By default a cell beginning "
                    "with = + - @ tab or CR gets a leading ' so that a spreadsheet shows it as text and does "
                    "not run it as a formula (OWASP: CSV injection); numbers are left alone.")
 @click.pass_context
-def main(ctx: click.Context, verbose: int, debug: bool, backend: str | None, raw_cells: bool) -> None:
+def main(ctx: click.Context, verbose: int, debug: bool, store_dir: str | None, raw_cells: bool) -> None:
     """Oslo's drug-policy plans as one linked, checkable knowledge graph.
 
     With no DATA arguments every command works on the bundled ontology, shapes and data
@@ -404,16 +410,11 @@ def main(ctx: click.Context, verbose: int, debug: bool, backend: str | None, raw
       rusgraph report coverage --lang en
       rusgraph query -e 'SELECT (COUNT(*) AS ?n) WHERE { ?m a rus:Measure }'
     """
-    ctx.obj = {"debug": debug, "verbose": verbose}
+    ctx.obj = {"debug": debug, "verbose": verbose, "store": store_dir}
     if raw_cells:
         from .formats import raw_cells as keep_cells
 
         ctx.with_resource(keep_cells())
-    if backend:
-        from .engine import set_backend
-
-        set_backend(backend)
-        ctx.call_on_close(lambda: set_backend(None))
     level = logging.WARNING if verbose == 0 and not debug else (logging.INFO if verbose == 1 else logging.DEBUG)
     logging.basicConfig(level=level, format="%(message)s", stream=sys.stderr)
 
@@ -739,7 +740,7 @@ def export(data, ontology, no_ontology, inference, fmt, with_inferred, without_o
         from .inference import infer as run_infer
 
         kg = run_infer(kg, inference)
-        _info(f"inferred {len(kg.inferred)} triples ({inference})")
+        _info(f"inferred {kg.inferred_count()} triples ({inference})")
     opts = dict(with_inferred=with_inferred, with_ontology=not without_ontology, district=district, lang=lang)
     if output:
         for path in write_export(kg, fmt, output, **opts):
@@ -903,7 +904,7 @@ def infer(data, ontology, no_ontology, inference, profile, fmt, keep_trivial, ou
 
     kg = _load(data, ontology, no_ontology, "none")
     kg = run_infer(kg, profile, keep_trivial=keep_trivial)
-    click.echo(f"inferred {len(kg.inferred)} triples", err=True)
+    click.echo(f"inferred {kg.inferred_count()} triples", err=True)
     _emit(serialize_graph(kg.inferred, fmt), output)
 
 

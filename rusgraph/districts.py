@@ -106,8 +106,8 @@ def district_slice(kg: KnowledgeGraph, wanted: str) -> KnowledgeGraph:
     keep = reach(data, own_resources(data, district))
     parts = {name: _restrict(part, keep) for name, part in kg.parts.items()}
     parts = {name: part for name, part in parts.items() if len(part)}
-    inferred = _restrict(kg.inferred, keep) if len(kg.inferred) else kg.inferred
-    return replace(kg, parts=parts, inferred=inferred)
+    inferred = _restrict(kg.inferred, keep) if kg.inferred_count() else None
+    return replace(kg, parts=parts, inferred_source=inferred)
 
 
 def district_label(kg: KnowledgeGraph, wanted: str) -> str:

@@ -1,8 +1,7 @@
-"""The fast path: an Oxigraph store behind the same API, and the switch that chooses it.
+"""The Oxigraph store under every KnowledgeGraph.
 
-Owns: which engine runs (``RUSGRAPH_ENGINE`` = ``auto`` | ``oxigraph`` | ``rdflib``, or
-:func:`set_backend`), converting terms between pyoxigraph and rdflib, the in-memory Oxigraph
-store a KnowledgeGraph is loaded into, SPARQL on that store with rows converted to rdflib
+Owns: converting terms between pyoxigraph and rdflib, the Oxigraph store a KnowledgeGraph
+is loaded into (in memory, or on disk with :mod:`rusgraph.store`), SPARQL on that store with rows converted to rdflib
 terms, a read-only rdflib-like view of the union for lookups (labels, districts), and
 N-Triples export straight from the store. It must not validate or infer (see
 ``rusgraph.fastshacl`` and ``rusgraph.inference``).
@@ -23,7 +22,8 @@ Layout of the store (one per loaded graph, shared by the graphs ``infer`` derive
 Queries on an inferred graph run on the default graph and its inferred graph, passed to
 Oxigraph as the default graph; the graphs are disjoint, so no solution is counted twice.
 
-Known differences from the rdflib path (none occurs in rusgraph's own data): Oxigraph keeps
+The reference engines (pySHACL, owlrl, and rdflib's SPARQL in the tests) read rdflib graphs
+built from the store when asked for. Known differences from rdflib (none occurs in rusgraph's own data): Oxigraph keeps
 a literal's lexical form as written where rdflib normalises it ("01"^^xsd:integer is "1" in
 rdflib); it lower-cases language tags; and it does not tell "x"^^xsd:string from "x" (both
 come back as the plain literal "x", as rdflib parses "x").
@@ -41,80 +41,36 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from .errors import RusgraphError
 
-ENV_VAR = "RUSGRAPH_ENGINE"
-BACKENDS: tuple[str, ...] = ("auto", "oxigraph", "rdflib")
-
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 VALIDATION_ONTOLOGY = "urn:rusgraph:validation-ontology"
 INFERRED_PREFIX = "urn:rusgraph:inferred:"
 
-_override: str | None = None
 _found: dict[str, bool] = {}
 
 
-# ------------------------------------------------------------------------- the switch
+# ------------------------------------------------------------------------ what runs
 
 
-def _installed(module: str) -> bool:
+def installed(module: str) -> bool:
     if module not in _found:
         _found[module] = importlib.util.find_spec(module) is not None
     return _found[module]
 
 
-def set_backend(name: str | None) -> None:
-    """Choose the engine for this process (None: back to ``RUSGRAPH_ENGINE``, default auto)."""
-    global _override
-    if name is not None and name not in BACKENDS:
-        raise RusgraphError(f"unknown engine {name!r}", hint="use auto, oxigraph or rdflib")
-    _override = name
-
-
-def requested() -> str:
-    name = (_override or os.environ.get(ENV_VAR) or "auto").strip().lower()
-    if name not in BACKENDS:
-        raise RusgraphError(f"unknown engine {name!r} in {ENV_VAR}", hint="use auto, oxigraph or rdflib")
-    return name
-
-
-def backend() -> str:
-    """``oxigraph`` (pyoxigraph installed and not switched off) or ``rdflib``."""
-    name = requested()
-    if name == "rdflib":
-        return "rdflib"
-    if _installed("pyoxigraph"):
-        return "oxigraph"
-    if name == "oxigraph":
-        raise RusgraphError(f"{ENV_VAR}=oxigraph, but pyoxigraph is not installed",
-                            hint="pip install 'rusgraph[fast]', or unset " + ENV_VAR)
-    return "rdflib"
-
-
-def fast() -> bool:
-    return backend() == "oxigraph"
-
-
-def reasoner() -> str:
-    """``owlrl`` when the plain path is asked for, else ``rules`` (rusgraph.rules: the
-    ontology's fragment of OWL 2 RL compiled, pure Python; reasonable, else owlrl, runs
-    schemas and data beyond it)."""
-    return "owlrl" if requested() == "rdflib" else "rules"
-
-
 def fallback_reasoner() -> str:
-    """What runs OWL 2 RL on the fast path when the schema or data leave rules' fragment."""
-    return "reasonable" if _installed("reasonable") else "owlrl"
+    """What runs OWL 2 RL when the schema or data leave rusgraph.rules' fragment."""
+    return "reasonable" if installed("reasonable") else "owlrl"
 
 
 def describe() -> dict[str, str]:
-    """What runs each step, for benchmarks and ``--version``-style reports."""
-    f = fast()
+    """What runs each step, for benchmarks and reports."""
     return {
-        "engine": backend(),
-        "load": "pyoxigraph" if f else "rdflib",
-        "sparql": "oxigraph" if f else "rdflib",
-        "validate": "oxigraph+python (fastshacl)" if f else "pyshacl",
-        "infer": "owlrl" if reasoner() == "owlrl" else f"rules (else {fallback_reasoner()})",
+        "engine": "oxigraph",
+        "load": "pyoxigraph",
+        "sparql": "oxigraph",
+        "validate": "oxigraph+python (fastshacl)",
+        "infer": f"rules (else {fallback_reasoner()})",
     }
 
 
@@ -214,6 +170,8 @@ class Backing:
     parts: Any
     ontology: Any
     onto_graph: Any = None
+    # (directory, key) where SELECT answers on this store are kept (rusgraph.store), or None
+    answers: Any = None
     validation_ontology: Any = None  # the NamedNode, once built
     inferred: dict[int, tuple[Any, Any]] = field(default_factory=dict)  # id(graph) -> (graph, NamedNode)
     lock: Any = field(default_factory=threading.RLock)
@@ -238,16 +196,38 @@ class Backing:
             self.inferred[id(graph)] = (graph, name)
             return name
 
-    def validation_graph(self, ontology: Any) -> Any:
-        """The named graph with pySHACL's inoculation of ``ontology`` (less the data triples)."""
+    def add_inferred(self, triples: Iterable[tuple[Any, Any, Any]]) -> Any:
+        """A new named graph holding ``triples`` (rdflib terms); returns its name. The
+        inferred triples of the compiled rules go straight into the store this way: no
+        rdflib Graph is built for them."""
+        import pyoxigraph as ox
+
+        with self.lock:
+            name = ox.NamedNode(f"{INFERRED_PREFIX}{next(self.counter)}")
+            t = Converter().to_ox
+            self.store.bulk_extend(ox.Quad(t(s), t(p), t(o), name) for s, p, o in triples)
+            self.store.add_graph(name)
+            return name
+
+    def triples_of(self, name: Any) -> Iterator[tuple[Any, Any, Any]]:
+        """The triples of the named graph ``name`` as rdflib terms."""
+        triple = Converter().triple
+        for q in self.store.quads_for_pattern(None, None, None, name):
+            yield triple(q.subject, q.predicate, q.object)
+
+    def size_of(self, name: Any) -> int:
+        res = self.store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", default_graph=name)
+        return int(next(iter(res))[0].value)
+
+    def validation_graph(self, inoculation: Callable[[], Any]) -> Any:
+        """The named graph with pySHACL's inoculation of the ontology (less the data
+        triples); ``inoculation()`` gives it as an rdflib graph on first use."""
         import pyoxigraph as ox
 
         with self.lock:
             if self.validation_ontology is None:
-                from .fastshacl import inoculation
-
                 name = ox.NamedNode(VALIDATION_ONTOLOGY)
-                _add_minus_data(self.store, inoculation(ontology), name)
+                _add_minus_data(self.store, inoculation(), name)
                 self.validation_ontology = name
             return self.validation_ontology
 
@@ -353,13 +333,13 @@ class View:
             graphs.append(self.inferred)
         return graphs
 
-    def validation_graphs(self, ontology: Any, include_inferred: bool = True) -> list[Any]:
+    def validation_graphs(self, inoculation: Callable[[], Any], include_inferred: bool = True) -> list[Any]:
         """Data + (inferred) + ontology + the inoculation's blank-node copies: pySHACL's data
         graph plus the ontology triples pySHACL leaves out (rusgraph.fastshacl checks that
         the shapes cannot see those)."""
         import pyoxigraph as ox
 
-        graphs = [ox.DefaultGraph(), self.backing.validation_graph(ontology)]
+        graphs = [ox.DefaultGraph(), self.backing.validation_graph(inoculation)]
         if include_inferred and self.inferred is not None:
             graphs.append(self.inferred)
         return graphs
@@ -386,11 +366,20 @@ def view(kg: Any, inferred_quads: Iterable[Any] | None = None) -> View:
         add_rdflib_graph(store, kg.data)
         backing = finish_backing(store, kg.parts, kg.ontology)
     inferred = None
-    if len(kg.inferred):
+    src = kg.inferred_source
+    if src is not None and not _is_rdflib_graph(src) and kg.backing is backing:
+        inferred = src  # already in this store (the compiled rules wrote it there)
+    elif kg.inferred_count():
         inferred = backing.inferred_graph(kg.inferred, inferred_quads)
     v = View(backing, inferred)
     kg.__dict__[_VIEW_KEY] = v  # KnowledgeGraph is frozen; its __dict__ holds cached values
     return v
+
+
+def _is_rdflib_graph(thing: Any) -> bool:
+    from rdflib import Graph
+
+    return isinstance(thing, Graph)
 
 
 def has_store(kg: Any) -> bool:
@@ -420,25 +409,24 @@ def _default() -> Any:
 # --------------------------------------------------------------------------- queries
 
 
-def run_query(kg: Any, text: str, bindings: Mapping[str, Any]) -> Any:
-    """Run SPARQL ``text`` on ``kg``'s store with ``bindings`` (rdflib terms) bound.
+def run_query(kg: Any, text: str, *, describe: bool = False) -> Any:
+    """Run SPARQL ``text`` (parameters already bound in it, see ``queries.inject_values``)
+    on ``kg``'s store.
 
     Returns ``(kind, vars, rows, boolean, graph)`` with rdflib terms, or None when Oxigraph
-    cannot run the query (a syntax it does not take, DESCRIBE): the caller then runs it on
-    rdflib, which gives the same answers or the error users know.
+    cannot run the query (a syntax it does not take, or a DESCRIBE, which the caller says):
+    the caller then runs it on rdflib, which gives the same answers or the error users know.
     """
     import pyoxigraph as ox
 
-    from .errors import QueryError
-    from .queries import inject_values
-
-    # Bound as a VALUES block at the start of the outer WHERE group, as for endpoints
-    # (pyoxigraph's substitutions only take projected variables).
-    try:
-        text = inject_values(text, bindings)
-    except QueryError:
+    if describe:
         return None
     v = view(kg)
+    kept = v.backing.answers if v.inferred is None else None
+    if kept is not None:
+        hit = kept_answer(kept, text)
+        if hit is not None:
+            return hit
     conv = Converter()
     try:
         res = v.query(text)
@@ -449,6 +437,8 @@ def run_query(kg: Any, text: str, bindings: Mapping[str, Any]) -> Any:
         n = len(vars_)
         f = conv.to_rdflib
         rows = tuple(tuple(f(sol[i]) for i in range(n)) for sol in res)
+        if kept is not None:
+            keep_answer(kept, text, vars_, rows)
         return ("select", vars_, rows, None, None)
     if isinstance(res, ox.QueryBoolean):
         return ("ask", (), (), bool(res), None)
@@ -456,20 +446,71 @@ def run_query(kg: Any, text: str, bindings: Mapping[str, Any]) -> Any:
 
     from .namespaces import bind_prefixes
 
-    if _is_describe(text):
-        return None
     g = bind_prefixes(Graph())
     for t in res:
         g.add(conv.triple(t.subject, t.predicate, t.object))
     return ("construct", (), (), None, g)
 
 
-def _is_describe(text: str) -> bool:
-    import re
+def _answer_file(kept: tuple[Any, str], text: str) -> Any:
+    import hashlib
 
-    from .queries import _strip_comments
+    directory, key = kept
+    return directory / (hashlib.sha256((key + "\n" + text).encode("utf-8")).hexdigest() + ".json")
 
-    return re.search(r"\bDESCRIBE\b", _strip_comments(text), re.I) is not None
+
+def _term_json(t: Any) -> Any:
+    from rdflib import BNode, Literal
+
+    if t is None:
+        return None
+    if isinstance(t, Literal):
+        return {"l": str(t), "lang": t.language, "dt": str(t.datatype) if t.datatype is not None else None}
+    if isinstance(t, BNode):
+        return {"b": str(t)}
+    return {"u": str(t)}
+
+
+def _json_term(d: Any) -> Any:
+    from rdflib import BNode, Literal, URIRef
+
+    if d is None:
+        return None
+    if "u" in d:
+        return URIRef(d["u"])
+    if "b" in d:
+        return BNode(d["b"])
+    return Literal(d["l"], lang=d["lang"], datatype=URIRef(d["dt"]) if d["dt"] else None)
+
+
+def kept_answer(kept: tuple[Any, str], text: str) -> Any:
+    """The SELECT answer to ``text`` kept beside an on-disk store whose files have not
+    changed since (the key is the digest of its manifest), or None."""
+    import json
+
+    try:
+        doc = json.loads(_answer_file(kept, text).read_text(encoding="utf-8"))
+        if doc.get("text") != text:
+            return None
+        rows = tuple(tuple(_json_term(c) for c in row) for row in doc["rows"])
+        return ("select", tuple(doc["vars"]), rows, None, None)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def keep_answer(kept: tuple[Any, str], text: str, vars_: tuple[str, ...], rows: tuple) -> None:
+    import json
+    import os
+
+    target = _answer_file(kept, text)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({"text": text, "vars": list(vars_),
+                                   "rows": [[_term_json(c) for c in row] for row in rows]}), encoding="utf-8")
+        tmp.replace(target)
+    except OSError:
+        pass  # an answer not kept is computed again next time
 
 
 # ----------------------------------------------------------------- read-only graph view
@@ -551,9 +592,9 @@ class StoreGraph:
 
 
 def lookup_graph(kg: Any) -> Any:
-    """A graph to look things up in (labels, districts): the store view on the fast path,
-    else ``kg.union``."""
-    if fast() and not _rdflib_union_built(kg):
+    """A graph to look things up in (labels, districts): the store view, or ``kg.union``
+    when that rdflib graph was built already."""
+    if not _rdflib_union_built(kg):
         return StoreGraph(kg)
     return kg.union
 

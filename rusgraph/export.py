@@ -107,9 +107,7 @@ def export(kg: KnowledgeGraph, fmt: str = "turtle", *, with_inferred: bool = Fal
 
 
 def _nt_from_store(kg: KnowledgeGraph, with_ontology: bool) -> bool:
-    from .engine import fast, has_store
-
-    return fast() and has_store(kg) and with_ontology
+    return with_ontology
 
 
 def export_files(kg: KnowledgeGraph, fmt: str, *, with_inferred: bool = False, with_ontology: bool = True,

@@ -5,7 +5,7 @@ rusgraph.rules (the ontology's fragment of OWL 2 RL, compiled) on them; where th
 the data go beyond that fragment, running reasonable (Rust) instead, with the one OWL 2 RL
 rule it lacks that the ontology uses (prp-spo2, property chains: rus:planCovers =
 hasMeasure o tracesTo) run to a fixpoint together with it; and keeping the same delta
-owlrl's path keeps (new, non-trivial triples; see ``rusgraph.inference._trivial``).
+owlrl's path keeps (new, non-trivial triples: :func:`trivial`, which rusgraph.inference uses too).
 ``rusgraph.inference.infer`` calls it for the ``owlrl`` profile on the fast path;
 tests/test_fastpath.py holds the result to owlrl's.
 """
@@ -19,9 +19,33 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from .graph import KnowledgeGraph
-from .namespaces import bind_prefixes
 
 _MAX_ROUNDS = 20
+_VOCAB_NS = (str(RDF), str(RDFS), str(OWL), str(XSD))
+_TRIVIAL_TYPES = frozenset((RDFS.Resource, OWL.Thing, RDFS.Class, OWL.Class, RDF.Property, RDFS.Datatype,
+                            RDFS.Literal, OWL.NamedIndividual))
+_REFLEXIVE = frozenset((RDFS.subClassOf, RDFS.subPropertyOf, OWL.sameAs, OWL.equivalentClass,
+                        OWL.equivalentProperty))
+_SCHEMA_NS = (str(RDFS), str(OWL))
+_starts = str.startswith
+
+
+def trivial(s, p, o) -> bool:  # type: ignore[no-untyped-def]
+    """Triples owlrl adds that say nothing about the domain."""
+    # URIRef is a str: str.startswith needs no copy (rdflib's own startswith takes no tuple);
+    # this runs once per inferred triple
+    if not isinstance(s, URIRef):
+        return True  # literal subjects and blank nodes from the closure rules
+    if _starts(s, _VOCAB_NS):
+        return True
+    if p == RDF.type:
+        return o in _TRIVIAL_TYPES or (isinstance(o, URIRef) and _starts(o, _VOCAB_NS))
+    if p in _REFLEXIVE and s == o:
+        return True
+    # Schema-level closure (domains widened to superclasses, property characteristics, ...)
+    # is a fact about the vocabulary, not the plans.
+    return _starts(p, _SCHEMA_NS) and p != OWL.sameAs
+
 
 
 def _norm(t: tuple[Any, Any, Any]) -> tuple[Any, Any, Any]:
@@ -199,7 +223,7 @@ def owlrl_closure(kg: KnowledgeGraph, *, engine: str = "auto") -> tuple[list, se
     unless owl:sameAs enters the closure, and then reasonable runs again on everything.
     """
     from . import rules
-    from .engine import _installed
+    from .engine import installed
 
     base, complete, schema = _premises(kg)
     if not complete and (not _named_properties(base) <= _logical_properties_cache(kg.ontology)
@@ -215,7 +239,7 @@ def owlrl_closure(kg: KnowledgeGraph, *, engine: str = "auto") -> tuple[list, se
                 raise
             if exc.vocabulary and engine == "auto":
                 return None  # reasonable and owlrl disagree on such schemas: owlrl decides
-    if engine == "auto" and not _installed("reasonable"):
+    if engine == "auto" and not installed("reasonable"):
         return None
     closure = closure_with_reasonable(base, kg.ontology, schema_in_data=schema)
     if not complete and _has_same_as(closure):
@@ -226,20 +250,17 @@ def owlrl_closure(kg: KnowledgeGraph, *, engine: str = "auto") -> tuple[list, se
 
 def infer_owlrl(kg: KnowledgeGraph, *, keep_trivial: bool = False, engine: str = "auto") -> KnowledgeGraph | None:
     """``infer(kg, "owlrl")`` without owlrl: the new, non-trivial triples of the closure
-    (see :func:`owlrl_closure`), or None when only owlrl can compute it."""
-    from .inference import _trivial
+    (see :func:`owlrl_closure`), or None when only owlrl can compute it. They go straight
+    into their own graph of ``kg``'s store; no rdflib Graph is built for them."""
+    from .engine import view
 
     found = owlrl_closure(kg, engine=engine)
     if found is None:
         return None
     base, closure = found
     asserted = set(base)
-    inferred = bind_prefixes(Graph())
-    add = inferred.add
-    for t in closure:
-        if t in asserted:
-            continue
-        if not keep_trivial and _trivial(*t):
-            continue
-        add(t)
-    return replace(kg, inferred=inferred)
+    del base
+    backing = view(kg).backing
+    delta = (t for t in closure if t not in asserted and (keep_trivial or not trivial(*t)))
+    name = backing.add_inferred(delta)
+    return replace(kg, inferred_source=name, backing=backing)

@@ -683,9 +683,9 @@ def _one_pass(text: str) -> str:
     but Oxigraph 0.5 evaluates NOT EXISTS without using the row's bindings (time grows with
     rows x graph), and an OPTIONAL with them.
     """
-    from .queries import _strip_comments
+    from .queries import strip_comments
 
-    body = _strip_comments(text)
+    body = strip_comments(text)
     masked = _mask_strings(body)
     if len(_SELECT.findall(masked)) != 1 or _FORBIDDEN.search(masked):
         return ""
@@ -1181,7 +1181,7 @@ def validate_on_store(kg: Any, shapes: Graph, *, include_inferred: bool) -> list
     v = view(kg)
     if plan.any_predicate or plan.predicates & _hidden_predicates(v.backing, kg.ontology):
         return None
-    graphs = v.validation_graphs(kg.ontology, include_inferred=include_inferred)
+    graphs = v.validation_graphs(lambda: inoculation(kg.ontology), include_inferred=include_inferred)
     # The inoculation's own triples (copies of the ontology's blank-node structures) count
     # only if the shapes can match their predicates; reading one graph fewer is faster.
     extra = graphs[1]

@@ -168,7 +168,7 @@ def graphs_to_push(kg: KnowledgeGraph, *, with_inferred: bool = False) -> list[t
     for name in sorted(kg.parts, key=str):
         if len(kg.parts[name]):
             out.append((str(name), kg.parts[name]))
-    if with_inferred and len(kg.inferred):
+    if with_inferred and kg.inferred_count():
         out.append((str(INFERRED_GRAPH), kg.inferred))
     for name, _ in out:
         if not plain_iri(name):

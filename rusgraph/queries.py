@@ -248,14 +248,14 @@ def inject_values(text: str, bindings: Mapping[str, Any]) -> str:
     """
     if not bindings:
         return text
-    body = _strip_comments(text)
+    body = strip_comments(text)
     m = _WHERE.search(body)
     if not m:
         raise QueryError("cannot bind parameters: the query has no WHERE { ... } group")
     return body[: m.end()] + "\n  " + values_block(bindings) + "\n" + body[m.end():]
 
 
-def _strip_comments(text: str) -> str:
+def strip_comments(text: str) -> str:
     """Remove # comments outside IRIs and strings (keeps the query the same otherwise)."""
     out_lines = []
     for line in text.splitlines():
@@ -301,15 +301,20 @@ def _normalise_multi(result: QueryResult, multi: tuple[str, ...]) -> QueryResult
 
 
 def run_query(target: Any, query: CannedQuery | str, params: Mapping[str, str] | None = None,
-              *, lang: str = "nb") -> QueryResult:
-    """Run a canned query (or SPARQL text) against a KnowledgeGraph or a remote Endpoint."""
+              *, lang: str = "nb", engine: str = "fast") -> QueryResult:
+    """Run a canned query (or SPARQL text) against a KnowledgeGraph or a remote Endpoint.
+
+    ``engine="reference"`` runs it with rdflib's SPARQL on ``kg.union`` instead of on the
+    Oxigraph store (the tests hold the store's answers to it)."""
+    if engine not in ("fast", "reference"):
+        raise QueryError(f"unknown query engine {engine!r}", hint="use fast or reference")
     if isinstance(query, str):
         query = query_from_text(query, name="query")
     bindings = bindings_for(query, params or {}, lang)
     if hasattr(target, "run_sparql"):  # a remote endpoint
         result = target.run_sparql(query, bindings)
     else:
-        result = _run_local(target, query, bindings)
+        result = _run_local(target, query, bindings, engine)
     return _normalise_multi(_declared_columns(result, query, getattr(target, "url", None)), query.multi)
 
 
@@ -332,14 +337,19 @@ def _declared_columns(result: QueryResult, query: CannedQuery, where: str | None
                        graph=result.graph, query=result.query)
 
 
-def _run_local(kg: Any, query: CannedQuery, bindings: Mapping[str, Any]) -> QueryResult:
-    from .engine import fast
-
-    if fast() and hasattr(kg, "parts"):  # Oxigraph; rows converted to the rdflib terms rdflib gives
+def _run_local(kg: Any, query: CannedQuery, bindings: Mapping[str, Any], engine: str = "fast") -> QueryResult:
+    if engine == "fast" and hasattr(kg, "parts"):  # Oxigraph; rows converted to the rdflib terms rdflib gives
         from .engine import run_query as run_on_store
 
-        used = {str(v) for v in _mentioned_vars(query.text)}
-        out = run_on_store(kg, query.text, {k: v for k, v in bindings.items() if k in used})
+        used = {str(v) for v in mentioned_vars(query.text)}
+        # Bound as a VALUES block at the start of the outer WHERE group, as for endpoints
+        # (pyoxigraph's substitutions only take projected variables).
+        try:
+            text = inject_values(query.text, {k: v for k, v in bindings.items() if k in used})
+        except QueryError:
+            text = None
+        describe = re.search(r"\bDESCRIBE\b", strip_comments(query.text), re.I) is not None
+        out = None if text is None else run_on_store(kg, text, describe=describe)
         if out is not None:
             kind, vars_, rows, boolean, graph = out
             return QueryResult(kind=kind, vars=vars_, rows=rows, boolean=boolean, graph=graph, query=query)
@@ -351,7 +361,7 @@ def _run_local(kg: Any, query: CannedQuery, bindings: Mapping[str, Any]) -> Quer
         raise QueryError(f"the query does not parse: {' '.join(str(exc).split())[:300]}",
                          where=query.path or query.name, hint="check the SPARQL syntax") from None
     # Only bind variables the query mentions: an unused ?lang must not change the result.
-    used = {str(v) for v in _mentioned_vars(query.text)}
+    used = {str(v) for v in mentioned_vars(query.text)}
     bound = {k: v for k, v in bindings.items() if k in used}
     try:
         res = kg.union.query(prepared, initBindings=bound)
@@ -361,8 +371,8 @@ def _run_local(kg: Any, query: CannedQuery, bindings: Mapping[str, Any]) -> Quer
     return _from_rdflib(res, query)
 
 
-def _mentioned_vars(text: str) -> set[str]:
-    return set(re.findall(r"[?$]([A-Za-z_][A-Za-z0-9_]*)", _strip_comments(text)))
+def mentioned_vars(text: str) -> set[str]:
+    return set(re.findall(r"[?$]([A-Za-z_][A-Za-z0-9_]*)", strip_comments(text)))
 
 
 def _from_rdflib(res: Any, query: CannedQuery | None) -> QueryResult:

@@ -41,8 +41,8 @@ from .transport import Credentials, NotConnected, exchange, origin
 from .queries import (
     CannedQuery,
     QueryResult,
-    _mentioned_vars,
-    _strip_comments,
+    mentioned_vars,
+    strip_comments,
     inject_values,
 )
 
@@ -175,10 +175,10 @@ class Endpoint:
 
     def run_sparql(self, query: CannedQuery, bindings: Mapping[str, Any]) -> QueryResult:
         """Run a query with its parameter bindings (as a VALUES block) on the store."""
-        used = _mentioned_vars(query.text)
+        used = mentioned_vars(query.text)
         bound = {k: v for k, v in bindings.items() if k in used}
         text = inject_values(query.text, bound) if bound else query.text
-        own_dataset = bool(_FROM.search(_strip_comments(text)))
+        own_dataset = bool(_FROM.search(strip_comments(text)))
         graphs = () if own_dataset else self.dataset()
         kind = _query_type(text)
         if kind in ("SELECT", "ASK"):
@@ -406,7 +406,7 @@ class Endpoint:
 
 
 def _query_type(text: str) -> str:
-    body = _strip_comments(text)
+    body = strip_comments(text)
     body = re.sub(r"(?is)^\s*((PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*", "", body)
     m = re.match(r"\s*([A-Za-z]+)", body)
     return m.group(1).upper() if m else ""

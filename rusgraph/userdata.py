@@ -66,7 +66,7 @@ def has(kg: KnowledgeGraph, cls: str) -> bool:
 
 
 def load_inputs(data: Sequence[Any], *, ontology: Sequence[Any] | None = None, shapes: Sequence[Any] | None = None,
-                with_bundled: bool = False, upper: str = "") -> Loaded:
+                with_bundled: bool = False, upper: str = "", store: str | None = None) -> Loaded:
     """Load DATA (no DATA: the bundled data). ``with_bundled`` puts the bundled data (upper
     levels and the five plans) beside DATA. ``upper`` adds the bundled upper levels when
     DATA has no strategies of its own: "plan" only when DATA holds a district plan (a
@@ -75,13 +75,13 @@ def load_inputs(data: Sequence[Any], *, ontology: Sequence[Any] | None = None, s
     from .sources import bundled_data_sources, load
 
     if not data:
-        return Loaded(load(None, ontology=ontology, shapes=shapes))
+        return Loaded(load(None, ontology=ontology, shapes=shapes, store=store))
     items, sheets = spreadsheet_sources(data)
     if with_bundled:
-        return Loaded(load([*bundled_data_sources(), *items], ontology=ontology, shapes=shapes), tuple(sheets),
+        return Loaded(load([*bundled_data_sources(), *items], ontology=ontology, shapes=shapes, store=store), tuple(sheets),
                       (UPPER_LEVELS, BUNDLED_PLANS))
-    kg = load(items, ontology=ontology, shapes=shapes)
+    kg = load(items, ontology=ontology, shapes=shapes, store=store)
     if upper and not has(kg, "Strategy") and (upper == "always" or has(kg, "DistrictPlan")):
-        kg = load([*bundled_data_sources(upper_only=True), *items], ontology=ontology, shapes=shapes)
+        kg = load([*bundled_data_sources(upper_only=True), *items], ontology=ontology, shapes=shapes, store=store)
         return Loaded(kg, tuple(sheets), (UPPER_LEVELS,))
     return Loaded(kg, tuple(sheets))

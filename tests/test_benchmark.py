@@ -8,10 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
-pytest.importorskip("pyoxigraph", reason="the benchmark compares exports with pyoxigraph (pip install 'rusgraph[fast]')")
-
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -33,7 +29,9 @@ def test_benchmark_tiny(tmp_path):
     (result,) = doc["results"]
     assert result["size"] == "tiny" and result["measures"] == 60
     assert result["equal"] == {"validation": "same", "reports": "same", "export": "same", "infer": "same"}
-    assert set(result["fast"]["steps"]) == {"load", "validate", "reports", "export", "site", "infer"}
+    assert set(result["fast"]["steps"]) == {"load", "validate", "reports", "export", "site", "infer", "cli coverage",
+                                            "store 1st coverage", "store 2nd coverage"}
+    assert "[tiny] cli: ok" in text  # the three command-line runs printed the same rows
     assert result["fast"]["steps"]["validate"]["detail"]["Violation"] > 0  # broken on purpose
     assert result["fast"]["steps"]["site"]["detail"]["pages"] > 2 * 60  # every measure in nb and en, and more
     assert doc["machine"]["cpus"] and "loadavg_start" in doc["machine"]

@@ -42,7 +42,7 @@ def kg(bundled_kg):
     m = URIRef(STOVNER_MEASURE_3)
     inferred.add((m, RUS.tracesTo, URIRef("https://w3id.org/rusgraph/plan/0301/strategisk-plan-rusfeltet-2018/s1")))
     inferred.add((URIRef(STOVNER), RUS.hasMeasure, m))
-    return replace(bundled_kg, inferred=inferred)
+    return replace(bundled_kg, inferred_source=inferred)
 
 
 @pytest.fixture(scope="module")

@@ -1,10 +1,11 @@
 """The fast path gives the plain path's answers.
 
 The fast path (rusgraph.engine, fastshacl, rules, fastinfer: an Oxigraph store, SHACL compiled
-to SPARQL on it, OWL 2 RL compiled from the ontology, reasonable beyond its fragment) is the
-default when pyoxigraph is installed. The
-plain path is ``RUSGRAPH_ENGINE=rdflib``: rdflib parsing and SPARQL, pySHACL (the reference
-engine: plain pySHACL, inference none) and owlrl. On the bundled data and on a generated
+to SPARQL on it, OWL 2 RL compiled from the ontology, reasonable beyond its fragment) is what
+the library runs. The plain path is the reference, chosen explicitly: rdflib parsing
+(``sources.load_with_rdflib``) and SPARQL (``run_query(engine="reference")``), pySHACL
+(``validate(engine="reference")``: plain pySHACL, inference none) and owlrl
+(``infer(engine="reference")``). On the bundled data and on a generated
 sample (benchmarks/generate.py, size tiny, with broken measures) they must give the same
 validation results, the same rows for every canned report in nb and en, and the same
 inferred triples.
@@ -19,8 +20,7 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("pyoxigraph", reason="the fast path needs pyoxigraph (pip install 'rusgraph[fast]')")
-pytest.importorskip("reasonable", reason="the inference fallback needs reasonable (pip install 'rusgraph[fast]')")
+pytest.importorskip("reasonable", reason="the inference fallback needs reasonable (pip install -e '.[test]')")
 
 from rdflib import Graph, URIRef  # noqa: E402
 from rdflib.compare import isomorphic  # noqa: E402
@@ -45,11 +45,13 @@ def _generate_module():  # type: ignore[no-untyped-def]
 
 
 def _load(backend: str, data):  # type: ignore[no-untyped-def]
-    engine.set_backend(backend)
-    try:
+    if backend == "auto":
         return rusgraph.load(data)
-    finally:
-        engine.set_backend(None)
+    from rusgraph.resources import bundled_dir
+    from rusgraph.sources import bundled_data_sources, load_with_rdflib
+
+    return load_with_rdflib(bundled_data_sources() if data is None else data,
+                            ontology=[bundled_dir("ontology")], shapes=[bundled_dir("shapes")])
 
 
 class Pair:
@@ -61,11 +63,10 @@ class Pair:
         self.plain = _load("rdflib", data)
 
     def run(self, backend: str, fn):  # type: ignore[no-untyped-def]
-        engine.set_backend(backend)
-        try:
-            return fn(self.fast if backend == "auto" else self.plain)
-        finally:
-            engine.set_backend(None)
+        """fn(kg, engine): the fast graph with "fast", the plain one with "reference"."""
+        if backend == "auto":
+            return fn(self.fast, "fast")
+        return fn(self.plain, "reference")
 
 
 @pytest.fixture(scope="session")
@@ -84,8 +85,8 @@ def pair(request, upper_dir) -> Pair:  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="session")
 def inferred(pair):  # type: ignore[no-untyped-def]
-    fast = pair.run("auto", lambda kg: rusgraph.infer(kg, "owlrl"))
-    plain = pair.run("rdflib", lambda kg: rusgraph.infer(kg, "owlrl"))
+    fast = pair.run("auto", lambda kg, e: rusgraph.infer(kg, "owlrl", engine=e))
+    plain = pair.run("rdflib", lambda kg, e: rusgraph.infer(kg, "owlrl", engine=e))
     return fast, plain
 
 
@@ -124,13 +125,9 @@ def test_blank_nodes_stay_on_the_fast_path_and_parts_share_them(write):
     one, two = write("one.ttl", text.replace("_:b", "_:b")), write("two.ttl", text.replace("/m>", "/n>"))
     kg = _load("auto", [one, two])
     assert isinstance(kg.backing, engine.Backing) and isinstance(kg.parts, engine.LazyParts)
-    engine.set_backend("auto")
-    try:
-        rows = run_query(kg, "SELECT ?m ?t WHERE { ?m <https://w3id.org/rusgraph/ontology#note>/"
-                             "<https://w3id.org/rusgraph/ontology#text> ?t }").as_strings()
-        notes = run_query(kg, "SELECT DISTINCT ?b WHERE { ?m <https://w3id.org/rusgraph/ontology#note> ?b }")
-    finally:
-        engine.set_backend(None)
+    rows = run_query(kg, "SELECT ?m ?t WHERE { ?m <https://w3id.org/rusgraph/ontology#note>/"
+                         "<https://w3id.org/rusgraph/ontology#text> ?t }").as_strings()
+    notes = run_query(kg, "SELECT DISTINCT ?b WHERE { ?m <https://w3id.org/rusgraph/ontology#note> ?b }")
     assert sorted(rows) == [["https://example.org/m", "x"], ["https://example.org/n", "x"]]
     # each part holds all its triples, with the store's own blank nodes
     store_nodes = {row[0] for row in notes.rows}
@@ -147,15 +144,13 @@ def test_bad_file_names_the_place_on_both_paths(write):
             _load(backend, [bad])
 
 
-def test_switch_off_with_the_environment(monkeypatch):
-    monkeypatch.setenv(engine.ENV_VAR, "rdflib")
-    assert engine.backend() == "rdflib" and engine.reasoner() == "owlrl"
-    monkeypatch.setenv(engine.ENV_VAR, "auto")
-    assert engine.backend() == "oxigraph" and engine.reasoner() == "rules"
+def test_no_switch_in_the_library(monkeypatch, bundled_kg):
+    """The old RUSGRAPH_ENGINE switch is gone: the store runs whatever the environment says."""
+    monkeypatch.setenv("RUSGRAPH_ENGINE", "rdflib")
+    kg = rusgraph.load()
+    assert isinstance(kg.backing, engine.Backing)
     assert engine.fallback_reasoner() == "reasonable"
-    monkeypatch.setenv(engine.ENV_VAR, "bogus")
-    with pytest.raises(rusgraph.RusgraphError):
-        engine.backend()
+    assert engine.describe()["sparql"] == "oxigraph"
 
 
 # ---------------------------------------------------------------------------- validation
@@ -172,8 +167,8 @@ def test_bundled_shapes_compile(bundled_kg):
 
 
 def test_validation_equals_the_reference_engine(pair):
-    fast = pair.run("auto", lambda kg: validate(kg, engine="fast"))
-    reference = pair.run("rdflib", lambda kg: validate(kg, engine="reference"))
+    fast = pair.run("auto", lambda kg, e: validate(kg, engine=e))
+    reference = pair.run("rdflib", lambda kg, e: validate(kg, engine=e))
     assert _results(fast) == _results(reference)
     assert fast.conforms == reference.conforms
     assert len(fast.results) > 0
@@ -181,16 +176,8 @@ def test_validation_equals_the_reference_engine(pair):
 
 def test_validation_with_inferred_triples_equals_the_reference_engine(pair, inferred):
     fast_kg, plain_kg = inferred
-    engine.set_backend("auto")
-    try:
-        fast = validate(fast_kg, engine="fast")
-    finally:
-        engine.set_backend(None)
-    engine.set_backend("rdflib")
-    try:
-        reference = validate(plain_kg, engine="reference")
-    finally:
-        engine.set_backend(None)
+    fast = validate(fast_kg, engine="fast")
+    reference = validate(plain_kg, engine="reference")
     assert _results(fast) == _results(reference)
 
 
@@ -201,13 +188,9 @@ def test_unsupported_shapes_run_on_pyshacl(write, upper_dir):
 <https://example.org/S> a sh:NodeShape ; sh:targetClass rus:Status ;
     sh:property [ sh:path rus:nothing ; sh:in ( "a" "b" ) ; sh:message "not in"@en ] .
 """)
-    engine.set_backend("auto")
-    try:
-        kg = rusgraph.load([upper_dir], shapes=[shapes])
-        assert fastshacl.compile_shapes(kg.shapes) is None
-        assert validate(kg).results == ()
-    finally:
-        engine.set_backend(None)
+    kg = rusgraph.load([upper_dir], shapes=[shapes])
+    assert fastshacl.compile_shapes(kg.shapes) is None
+    assert validate(kg).results == ()
 
 
 def test_inoculation_is_pyshacls(bundled_kg):
@@ -240,16 +223,18 @@ def test_unusable_shapes_fail_the_same_way(write, upper_dir, sample_dir):
 """)
     outcomes = []
     for backend in ("auto", "rdflib"):
-        engine.set_backend(backend)
-        try:
+        if backend == "auto":
             kg = rusgraph.load([upper_dir, sample_dir], shapes=[shapes])
-            assert fastshacl.compile_shapes(kg.shapes) is None
-            try:
-                outcomes.append(sorted(r.key() for r in validate(kg, engine="fast" if backend == "auto" else "reference").results))
-            except ShapesError as exc:
-                outcomes.append(("ShapesError", str(exc)))
-        finally:
-            engine.set_backend(None)
+        else:
+            from rusgraph.resources import bundled_dir
+            from rusgraph.sources import load_with_rdflib
+
+            kg = load_with_rdflib([upper_dir, sample_dir], ontology=[bundled_dir("ontology")], shapes=[shapes])
+        assert fastshacl.compile_shapes(kg.shapes) is None
+        try:
+            outcomes.append(sorted(r.key() for r in validate(kg, engine="fast" if backend == "auto" else "reference").results))
+        except ShapesError as exc:
+            outcomes.append(("ShapesError", str(exc)))
     assert outcomes[0] == outcomes[1]
 
 
@@ -264,8 +249,8 @@ def test_every_report_gives_the_same_rows(pair, lang):
     checked = 0
     for q in list_queries():
         params = {p.name: REPORT_PARAMS[p.name] for p in q.params if p.required}  # optional ones narrow the rows
-        fast = pair.run("auto", lambda kg, q=q: run_query(kg, q, params, lang=lang))
-        plain = pair.run("rdflib", lambda kg, q=q: run_query(kg, q, params, lang=lang))
+        fast = pair.run("auto", lambda kg, e, q=q: run_query(kg, q, params, lang=lang, engine=e))
+        plain = pair.run("rdflib", lambda kg, e, q=q: run_query(kg, q, params, lang=lang, engine=e))
         assert fast.vars == plain.vars, q.name
         assert fast.rows == plain.rows, q.name  # rdflib terms, in order
         checked += bool(plain.rows)
@@ -281,8 +266,8 @@ def test_ad_hoc_queries(pair):
         "SELECT ?m (COUNT(?x) AS ?n) WHERE { ?m rus:responsibleUnit ?x } GROUP BY ?m ORDER BY DESC(?n) ?m LIMIT 5",
     ]
     for text in texts:
-        fast = pair.run("auto", lambda kg: run_query(kg, text))
-        plain = pair.run("rdflib", lambda kg: run_query(kg, text))
+        fast = pair.run("auto", lambda kg, e: run_query(kg, text, engine=e))
+        plain = pair.run("rdflib", lambda kg, e: run_query(kg, text, engine=e))
         assert fast.kind == plain.kind
         if fast.kind == "construct":
             assert isomorphic(fast.graph, plain.graph)
@@ -292,11 +277,7 @@ def test_ad_hoc_queries(pair):
 
 def test_a_query_oxigraph_refuses_runs_on_rdflib(bundled_kg):
     # DESCRIBE goes to rdflib (the engines describe differently); so would a syntax error
-    engine.set_backend("auto")
-    try:
-        result = run_query(bundled_kg, "DESCRIBE <https://w3id.org/rusgraph/unit/030110>")
-    finally:
-        engine.set_backend(None)
+    result = run_query(bundled_kg, "DESCRIBE <https://w3id.org/rusgraph/unit/030110>")
     assert result.kind == "describe" and len(result.graph) > 0
 
 
@@ -314,7 +295,7 @@ def test_reasonable_fallback_infers_what_owlrl_does(pair, inferred):
     from rusgraph.fastinfer import infer_owlrl
 
     _fast, plain = inferred
-    by_reasonable = pair.run("auto", lambda kg: infer_owlrl(kg, engine="reasonable"))
+    by_reasonable = pair.run("auto", lambda kg, _e: infer_owlrl(kg, engine="reasonable"))
     assert set(by_reasonable.inferred) == set(plain.inferred)
 
 
@@ -325,24 +306,34 @@ def test_inferred_traces_and_plan_coverage(inferred):
     assert {rus + "tracesTo", rus + "statedTracesTo", rus + "planCovers", rus + "hasMeasure"} <= preds
 
 
+def _rdflib_nt(kg, with_inferred: bool = False) -> str:  # type: ignore[no-untyped-def]
+    """What rdflib's own serializer writes for ontology + data (+ inferred)."""
+    g = Graph()
+    g += kg.ontology
+    g += kg.data
+    if with_inferred:
+        g += kg.inferred
+    return g.serialize(format="nt")
+
+
 def test_export_nt_from_the_store_equals_rdflibs(pair):
     from rusgraph.export import export
 
-    fast = pair.run("auto", lambda kg: export(kg, "nt"))
-    plain = pair.run("rdflib", lambda kg: export(kg, "nt"))
+    fast = export(pair.fast, "nt")
+    plain = _rdflib_nt(pair.plain)
     assert isomorphic(Graph().parse(data=fast, format="nt"), Graph().parse(data=plain, format="nt"))
 
 
 def test_nt_file_streamed_from_the_store_equals_rdflibs(pair, inferred, tmp_path):
     """`export --format nt -o FILE` on the fast path streams from the store; the file must
     hold the plain path's triples, with and without the inferred ones."""
-    from rusgraph.export import export, write_export
+    from rusgraph.export import write_export
 
     fast_kg, plain_kg = inferred
     for with_inferred in (False, True):
         target = tmp_path / f"all-{with_inferred}.nt"
-        pair.run("auto", lambda kg: write_export(fast_kg, "nt", target, with_inferred=with_inferred))
-        plain = pair.run("rdflib", lambda kg: export(plain_kg, "nt", with_inferred=with_inferred))
+        write_export(fast_kg, "nt", target, with_inferred=with_inferred)
+        plain = _rdflib_nt(plain_kg, with_inferred=with_inferred)
         assert isomorphic(Graph().parse(target, format="nt"), Graph().parse(data=plain, format="nt"))
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary file left
 

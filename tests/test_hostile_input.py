@@ -1,6 +1,6 @@
 """Data files that try to make rusgraph fetch, read, expand or pass on what they should not
-(issue 18, items 3, 6, 9 and 13): every case on both engines (the default Oxigraph path and
-RUSGRAPH_ENGINE=rdflib), each must end in a clear exit-2 error naming the file and place,
+(issue 18, items 3, 6, 9 and 13): every case on both loaders (``rusgraph.load``, Oxigraph, and
+``sources.load_with_rdflib``, the rdflib reference), each must end in a clear exit-2 error naming the file and place,
 with nothing fetched and nothing written."""
 
 from __future__ import annotations
@@ -27,16 +27,20 @@ EX = "@prefix ex: <https://example.org/> .\n"
 
 @pytest.fixture(params=ENGINES)
 def backend(request):  # type: ignore[no-untyped-def]
-    if request.param == "auto":
-        pytest.importorskip("pyoxigraph")
-    engine.set_backend(request.param)
-    yield request.param
-    engine.set_backend(None)
+    return request.param
 
 
-def load_error(path) -> str:  # type: ignore[no-untyped-def]
+def _load(backend: str, sources):  # type: ignore[no-untyped-def]
+    if backend == "auto":
+        return rusgraph.load(sources, ontology=[], shapes=[])
+    from rusgraph.sources import load_with_rdflib
+
+    return load_with_rdflib(sources, ontology=[], shapes=[])
+
+
+def load_error(path, backend: str = "auto") -> str:  # type: ignore[no-untyped-def]
     with pytest.raises(SourceError) as exc:
-        rusgraph.load([path], ontology=[], shapes=[])
+        _load(backend, [path])
     return str(exc.value)
 
 
@@ -46,7 +50,7 @@ def load_error(path) -> str:  # type: ignore[no-untyped-def]
 def test_remote_context_is_refused_and_not_fetched(backend, write):
     with listener() as silent:
         doc = write("plan.jsonld", '{"@context": "%s", "@id": "https://example.org/a", "name": "x"}' % silent.url)
-        message = load_error(doc)
+        message = load_error(doc, backend)
         time.sleep(0.2)
         assert silent.connections == []
     assert "plan.jsonld" in message and silent.url in message and "context" in message
@@ -58,7 +62,7 @@ def test_remote_context_is_refused_and_not_fetched(backend, write):
 def test_file_context_is_refused(backend, write, context):
     write("secret.jsonld", '{"@context": {"name": "https://example.org/leaked"}}')
     doc = write("plan.jsonld", '{"@context": %s, "@id": "https://example.org/a", "p": {"name": "x"}}' % context)
-    message = load_error(doc)
+    message = load_error(doc, backend)
     assert "plan.jsonld" in message and "not read" in message
 
 
@@ -66,7 +70,7 @@ def test_the_shipped_context_by_its_iri_and_an_inline_context_work(backend, writ
     doc = write("plan.jsonld", '[{"@context": "%s", "@id": "https://example.org/a", "prefLabel": {"nb": "Tiltak"}},'
                                ' {"@context": {"t": "https://example.org/t"}, "@id": "https://example.org/b", "t": "x"}]'
                 % CONTEXT_IRI)
-    kg = rusgraph.load([doc], ontology=[], shapes=[])
+    kg = _load(backend, [doc])
     text = {str(o) for _s, _p, o in kg.data}
     assert text == {"Tiltak", "x"}
 
@@ -74,13 +78,13 @@ def test_the_shipped_context_by_its_iri_and_an_inline_context_work(backend, writ
 def test_jsonld_node_with_an_invalid_id_is_an_error(backend, write):
     doc = write("plan.jsonld", '{"@context": {"name": "https://example.org/name"}, "@graph": ['
                                '{"@id": "https://example.org/ok", "name": "a"}, {"@id": "https://example.org/a b", "name": "b"}]}')
-    message = load_error(doc)
+    message = load_error(doc, backend)
     assert "plan.jsonld" in message and "https://example.org/a b" in message and "@id" in message
 
 
 def test_jsonld_syntax_error_has_line_and_column(backend, write):
     doc = write("plan.jsonld", '{\n  "@id": "https://example.org/a",\n  "name" "x"\n}')
-    assert "plan.jsonld, line 3, column" in load_error(doc)
+    assert "plan.jsonld, line 3, column" in load_error(doc, backend)
 
 
 # -------------------------------------------------------------------- RDF/XML bombs (6)
@@ -110,14 +114,14 @@ def test_billion_laughs_is_stopped_at_once(tmp_path, engine_name):
 def _env(engine_name: str) -> dict[str, str]:
     import os
 
-    return {**os.environ, "RUSGRAPH_ENGINE": engine_name}
+    return dict(os.environ)  # one engine on the command line now; both loaders above
 
 
 def test_external_and_parameter_entities_are_refused(backend, write):
     for decl in ('<!ENTITY x SYSTEM "file:///etc/hostname">', '<!ENTITY % x "y">'):
         doc = write("plan.rdf", f'<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [\n {decl}\n]>\n'
                                 '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>\n')
-        message = load_error(doc)
+        message = load_error(doc, backend)
         assert "plan.rdf, line 3" in message and "entity" in message
 
 
@@ -125,7 +129,7 @@ def test_namespace_entities_as_protege_writes_them_still_work(backend, write):
     doc = write("onto.rdf", '<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [\n <!ENTITY ex "https://example.org/">\n]>\n'
                             '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="https://example.org/">\n'
                             ' <rdf:Description rdf:about="&ex;a"><ex:p>x</ex:p></rdf:Description>\n</rdf:RDF>\n')
-    kg = rusgraph.load([doc], ontology=[], shapes=[])
+    kg = _load(backend, [doc])
     assert [str(s) for s, _p, _o in kg.data] == ["https://example.org/a"]
 
 
@@ -144,7 +148,7 @@ BAD_IRIS = {
 @pytest.mark.parametrize("case", sorted(BAD_IRIS))
 def test_invalid_iri_is_refused_with_file_and_line(backend, write, runner, case):
     doc = write("plan.ttl", EX + "ex:a ex:p ex:b .\nex:a ex:q " + BAD_IRIS[case] + " .\n")
-    message = load_error(doc)
+    message = load_error(doc, backend)
     assert "plan.ttl, line 3" in message, message
     if backend == "auto":
         assert "column" in message
@@ -164,10 +168,10 @@ def test_invalid_iri_in_rdfxml_never_reaches_an_output(backend, write, runner):
 def test_truncated_and_non_utf8_files_keep_their_line(backend, tmp_path):
     truncated = tmp_path / "truncated.ttl"
     truncated.write_bytes((EX + 'ex:a ex:p "one" .\nex:b ex:p "tw').encode())
-    assert "truncated.ttl, line 3" in load_error(truncated)
+    assert "truncated.ttl, line 3" in load_error(truncated, backend)
     latin = tmp_path / "latin1.ttl"
     latin.write_bytes((EX + 'ex:a ex:p "one" .\nex:b ex:p "Tøyen" .\n').encode("latin-1"))
-    message = load_error(latin)
+    message = load_error(latin, backend)
     assert "latin1.ttl, line 3" in message and "UTF-8" in message
 
 
@@ -176,11 +180,11 @@ def test_valid_deeply_nested_turtle(backend, tmp_path):
     deep = tmp_path / "deep.ttl"
     deep.write_text(EX + "ex:a ex:p " + "[ ex:p " * depth + "1" + " ]" * depth + " .\n", encoding="utf-8")
     if backend == "auto":
-        kg = rusgraph.load([deep], ontology=[], shapes=[])
+        kg = _load(backend, [deep])
         assert engine.data_size(kg) == depth + 1
         assert sum(len(p) for p in kg.parts.values()) == depth + 1
     else:  # rdflib's recursive parser: an honest error, not "fix the syntax"
-        message = load_error(deep)
+        message = load_error(deep, backend)
         assert "too deeply nested" in message and "fix the syntax" not in message
 
 
@@ -220,7 +224,7 @@ def test_an_external_dtd_is_never_fetched(backend, write):
         doc = write("plan.rdf", f'<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF SYSTEM "{silent.url}">\n'
                                 '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="https://example.org/">\n'
                                 ' <rdf:Description rdf:about="https://example.org/a"><ex:p>x</ex:p></rdf:Description>\n</rdf:RDF>\n')
-        kg = rusgraph.load([doc], ontology=[], shapes=[])
+        kg = _load(backend, [doc])
         time.sleep(0.2)
         assert silent.connections == []
     assert len(kg.data) == 1

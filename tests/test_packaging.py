@@ -58,6 +58,11 @@ def test_installed_wheel_runs_outside_the_checkout(wheel, tmp_path):
                            cwd=work, env=env, capture_output=True, text=True, check=True)
     assert str(env_dir) in where.stdout.splitlines()[0]
     assert where.stdout.splitlines()[1] == "None"
+    # a plain install runs the Oxigraph store (pyoxigraph is a dependency, not an extra)
+    store = subprocess.run([str(py), "-c", "import rusgraph; kg = rusgraph.load(); "
+                            "print(type(kg.backing).__name__, type(kg.backing.store).__module__)"],
+                           cwd=work, env=env, capture_output=True, text=True, check=True)
+    assert store.stdout.split() == ["Backing", "pyoxigraph"]
     r = subprocess.run([str(exe), "--help"], cwd=work, env=env, capture_output=True, text=True)
     assert r.returncode == 0 and "validate" in r.stdout
     r = subprocess.run([str(exe), "report", "coverage", "--format", "csv"], cwd=work, env=env,

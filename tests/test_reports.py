@@ -212,7 +212,7 @@ def test_parameters_cannot_change_the_query(bundled_kg, evil):
     assert all(r["plan"] == "" and r["measures"] == "0" for r in rs)
     from rdflib.plugins.sparql import prepareQuery
 
-    from rusgraph.queries import _strip_comments, bindings_for, inject_values, values_block
+    from rusgraph.queries import strip_comments, bindings_for, inject_values, values_block
 
     q = get_query("district")
     bindings = bindings_for(q, {"district": evil}, "nb")
@@ -221,7 +221,7 @@ def test_parameters_cannot_change_the_query(bundled_kg, evil):
     # the only change is one VALUES block holding the value as an escaped literal
     block = values_block(bindings)
     assert text.count(block) == 1
-    assert " ".join(text.replace(block, "").split()) == " ".join(_strip_comments(q.text).split())
+    assert " ".join(text.replace(block, "").split()) == " ".join(strip_comments(q.text).split())
 
 
 def test_report_all_writes_every_report_and_an_index(runner, tmp_path):

@@ -12,7 +12,7 @@ import pytest
 from rdflib import Graph
 
 from rusgraph import rules
-from rusgraph.inference import _trivial
+from rusgraph.fastinfer import trivial as _trivial
 
 PREFIXES = """
 @prefix : <http://example.org/> .
@@ -106,9 +106,7 @@ def test_beyond_the_fragment_rules_step_aside(case):
 def test_infer_falls_back_beyond_the_fragment(tmp_path):
     """A measure in two plans: rus:inPlan is functional, so owlrl makes the plans owl:sameAs
     and copies their triples; rusgraph.infer on the fast path must say the same."""
-    pytest.importorskip("pyoxigraph")
     import rusgraph
-    from rusgraph import engine
 
     data = tmp_path / "twoplans.ttl"
     data.write_text("""
@@ -119,13 +117,9 @@ def test_infer_falls_back_beyond_the_fragment(tmp_path):
 :g a rus:CityGoal ; rus:statedContributesTo :s . :s a rus:Strategy .
 """, encoding="utf-8")
     results = {}
-    for backend in ("auto", "rdflib"):
-        engine.set_backend(backend)
-        try:
-            kg = rusgraph.load([data])
-            results[backend] = set(rusgraph.infer(kg, "owlrl").inferred)
-        finally:
-            engine.set_backend(None)
+    for backend, infer_engine in (("auto", "fast"), ("rdflib", "reference")):
+        kg = rusgraph.load([data])
+        results[backend] = set(rusgraph.infer(kg, "owlrl", engine=infer_engine).inferred)
     with pytest.raises(rules.Outside):
         rules.closure(list(rusgraph.load([data]).union))
     from rdflib import URIRef
@@ -139,43 +133,30 @@ def test_infer_falls_back_beyond_the_fragment(tmp_path):
 def test_infer_when_types_make_a_property_transitive(tmp_path):
     """The premises must then include every data triple (here :p's, which no ontology axiom
     names), and owlrl decides; the fast path must say what the plain one says."""
-    pytest.importorskip("pyoxigraph")
     import rusgraph
     from rdflib import URIRef
-    from rusgraph import engine
 
     data = tmp_path / "meta.ttl"
     data.write_text(PREFIXES + ":MyTrans rdfs:subClassOf owl:TransitiveProperty . :p a :MyTrans . "
                     ":a :p :b . :b :p :c .", encoding="utf-8")
     results = {}
-    for backend in ("auto", "rdflib"):
-        engine.set_backend(backend)
-        try:
-            results[backend] = set(rusgraph.infer(rusgraph.load([data]), "owlrl").inferred)
-        finally:
-            engine.set_backend(None)
+    for backend, infer_engine in (("auto", "fast"), ("rdflib", "reference")):
+        results[backend] = set(rusgraph.infer(rusgraph.load([data]), "owlrl", engine=infer_engine).inferred)
     ex = "http://example.org/"
     assert (URIRef(ex + "a"), URIRef(ex + "p"), URIRef(ex + "c")) in results["rdflib"]
     assert results["auto"] == results["rdflib"]
 
 
-def test_rules_without_the_fast_extra(monkeypatch):
-    """Without pyoxigraph and reasonable, inference still runs the compiled rules (on rdflib
-    graphs) and gives owlrl's triples on the bundled data."""
+def test_rules_without_reasonable(monkeypatch):
+    """Without reasonable (an optional extra), inference still runs the compiled rules on the
+    store and gives owlrl's triples on the bundled data."""
     import rusgraph
     from rusgraph import engine
 
-    monkeypatch.setitem(engine._found, "pyoxigraph", False)
     monkeypatch.setitem(engine._found, "reasonable", False)
-    assert engine.backend() == "rdflib" and engine.reasoner() == "rules"
     assert engine.describe()["infer"] == "rules (else owlrl)"
     kg = rusgraph.load()
     got = set(rusgraph.infer(kg, "owlrl").inferred)
-    engine.set_backend("rdflib")
-    try:
-        assert engine.reasoner() == "owlrl"
-        expected = set(rusgraph.infer(kg, "owlrl").inferred)
-    finally:
-        engine.set_backend(None)
+    expected = set(rusgraph.infer(kg, "owlrl", engine="reference").inferred)
     assert len(got) > 5000
     assert got == expected

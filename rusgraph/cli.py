@@ -779,7 +779,7 @@ def site(data, ontology, no_ontology, inference, output_dir, sources, lang):  # 
 
     from .atlas import build_site
 
-    kg = _load(data, ontology, no_ontology, inference, keep_upper=True)
+    kg = _load(data, ontology, no_ontology, inference, upper="plan")
     try:
         result = build_site(kg, output_dir, lang=lang, sources=sources)
     except FileExistsError as exc:

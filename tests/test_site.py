@@ -372,16 +372,15 @@ ALNA_PLAN = "plan/030112/rusplan-for-bydel-alna-2024-2027"
 
 @pytest.fixture(scope="module")
 def alna_site(tmp_path_factory) -> Path:
-    """A filled Alna spreadsheet (as tests/test_spreadsheet.py fills the template), imported,
-    and its site beside the bundled upper levels."""
+    """A filled Alna spreadsheet (as tests/test_spreadsheet.py fills the template), its site
+    built from the spreadsheet itself beside the five bundled plans (--with-bundled)."""
     from click.testing import CliRunner
 
     from .test_spreadsheet import ALNA, ALNA_ROWS, _fill
 
     runner, work = CliRunner(), tmp_path_factory.mktemp("alna")
     sheet = _fill(runner, work / "alna.xlsx", ALNA, ALNA_ROWS)
-    assert runner.invoke(main, ["import", str(sheet), "-o", str(work / "alna.ttl")]).exit_code == 0
-    r = runner.invoke(main, ["site", "-d", str(work / "site"), str(work / "alna.ttl")])
+    r = runner.invoke(main, ["site", "-d", str(work / "site"), "--with-bundled", str(sheet)])
     assert r.exit_code == 0, r.output
     return work / "site"
 
@@ -396,6 +395,9 @@ def test_a_new_plan_gets_its_site(alna_site):
     assert "Tilby HAP til ungdom med ruskontrakt" in first and "s1-16.nb.html" in first
     goal = read(alna_site / "plan/0301/strategisk-plan-rusfeltet-2018/s1-16.nb.html")
     assert f"{ALNA_PLAN}/measure/1.nb.html" in goal
+    # beside the five bundled plans
+    assert sorted(d.name for d in (alna_site / "plan").iterdir() if d.name.startswith("0301") and d.name != "0301") == \
+        ["030102", "030105", "030106", "030110", "030111", "030112"]
 
 
 @pytest.mark.slow

@@ -5,8 +5,10 @@
 
 For each size it generates synthetic plans (benchmarks/generate.py, seeded) under the
 bundled upper levels, then runs the pipeline load -> validate -> every canned report
-(district with --param district=030101) -> export (N-Triples) -> [OWL-RL inference with
---infer] twice, each in a fresh child process:
+(district with --param district=030101) -> export (N-Triples) -> site (the atlas, as
+`rusgraph site` writes it, fast pipeline only: its detail gives the pages written and the
+CPU seconds of all its workers) -> [OWL-RL inference with --infer] twice, each in a fresh
+child process:
 
 - fast: what rusgraph runs by default when pyoxigraph is installed (Oxigraph store, SHACL
   compiled to SPARQL on it, OWL 2 RL by rusgraph.rules, the ontology's fragment compiled);
@@ -51,7 +53,7 @@ sys.path.insert(0, str(HERE))
 import generate  # noqa: E402  (benchmarks/generate.py)
 
 DISTRICT_PARAM = "030101"  # Gamle Oslo: has a plan at every size
-STEPS = ("load", "validate", "reports", "export", "infer")
+STEPS = ("load", "validate", "reports", "export", "site", "infer")
 
 
 # ------------------------------------------------------------------------------ child
@@ -115,6 +117,19 @@ def child(engine: str, data: Path, out: Path, infer: bool) -> int:
     target.unlink()
     _emit(step="export", seconds=seconds, rss=rss, detail={"triples": answers["export"][0]})
     out.write_text(json.dumps(answers))
+
+    if engine == "fast":  # the atlas, as `rusgraph site -d DIR` writes it (pages in forked workers)
+        from rusgraph.atlas import build_site
+
+        site_dir = out.with_name(out.stem + "-site")
+        cpu = lambda: sum(getattr(resource.getrusage(w), f) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)  # noqa: E731
+                          for f in ("ru_utime", "ru_stime"))
+        c, t = cpu(), time.perf_counter()
+        site = build_site(kg, site_dir)
+        seconds = time.perf_counter() - t
+        _emit(step="site", seconds=seconds, rss=_rss_mib(), detail={"pages": site.pages, "files": site.files,
+                                                                    "cpu_seconds": round(cpu() - c, 2)})
+        shutil.rmtree(site_dir, ignore_errors=True)
 
     if infer:
         t = time.perf_counter()

@@ -7,6 +7,7 @@ The library API (the CLI, the tests and the server all use it)::
     kg = rusgraph.infer(kg, "owlrl")            # optional; inferred triples kept apart
     report = rusgraph.validate(kg)              # ValidationReport of ValidationResult rows
     result = rusgraph.run_query(kg, rusgraph.get_query("coverage"), lang="en")
+    rusgraph.build_site(kg, "site/", sources="../shared/seeds")  # the plan atlas
 
 Heavy libraries (rdflib, pyshacl, owlrl, SPARQLWrapper) load only when a function that
 needs them is first used, so ``import rusgraph`` and ``rusgraph --help`` stay fast.
@@ -36,6 +37,7 @@ _API = {
     "CannedQuery": "queries",
     "QueryResult": "queries",
     "export": "export",
+    "build_site": "atlas",
     "RusgraphError": "errors",
     "SourceError": "errors",
     "QueryError": "errors",

@@ -177,3 +177,43 @@ def _exchange(a: Path, b: Path) -> bool:
     if err in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):  # old kernel or a file system without it
         return False
     raise OSError(err, os.strerror(err), str(b))
+
+
+@contextmanager
+def atomic_directory(directory: str | os.PathLike[str], *, replace_if: str | None = None) -> Iterator[Path]:
+    """Yield a temporary sibling of ``directory`` to fill; on success it takes the place of
+    ``directory`` whole, so a reader never sees half a tree. An existing ``directory`` is
+    replaced only when it is empty or holds the file ``replace_if`` (a marker that an
+    earlier run wrote it); otherwise nothing is touched and FileExistsError is raised.
+    Files in the tree are not fsynced one by one (tens of thousands of pages): the rename
+    is the commit point."""
+    target = Path(directory)
+    if target.is_symlink():  # written through: the link stays, the tree it names is replaced
+        target = Path(os.path.realpath(target))
+    if target.exists() and not target.is_dir():
+        raise FileExistsError(f"{target} exists and is not a directory")
+    if target.is_dir() and any(target.iterdir()) and not (replace_if and (target / replace_if).is_file()):
+        raise FileExistsError(f"{target} is not empty and was not written by this command")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    old: Path | None = None
+    try:
+        os.chmod(tmp, 0o777 & ~_umask())
+        yield tmp
+        if not target.exists():
+            os.rename(tmp, target)
+        elif _exchange(tmp, target):
+            shutil.rmtree(tmp, ignore_errors=True)  # now the earlier tree
+        else:
+            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
+            os.rename(target, old / "site")
+            try:
+                os.rename(tmp, target)
+            except BaseException:
+                os.rename(old / "site", target)  # put the earlier tree back
+                raise
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)

@@ -18,6 +18,10 @@ import click
 EXIT_OK, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
 SELECT_FORMATS = ("table", "csv", "tsv", "json", "md", "html")
 RDF_FORMATS = ("turtle", "nt", "trig", "nquads", "json-ld", "xml")
+# Names rdflib, Jena riot and ROBOT users type (rusgraph.formats.GRAPH_ALIASES; a test keeps them equal).
+RDF_ALIASES = ("ttl", "ntriples", "n-triples", "nq", "n-quads", "jsonld", "rdf/xml", "rdfxml", "rdf")
+# A query's answer: a SELECT/ASK result (srx = SPARQL XML results, srj = SPARQL JSON) or a graph.
+RESULT_FORMATS = (*SELECT_FORMATS, "srx", "srj", "markdown", *RDF_FORMATS, *RDF_ALIASES)
 
 
 class CliError(click.ClickException):
@@ -173,9 +177,31 @@ def source_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     fn = click.option("--no-ontology", is_flag=True, help="Load no ontology at all.")(fn)
     fn = click.option("--inference", type=click.Choice(["none", "rdfs", "owlrl"]), default="none",
                       show_default=True, help="Infer before running (kept in its own graph).")(fn)
+    fn = click.option("--input-format", type=click.Choice([*RDF_FORMATS, *RDF_ALIASES], case_sensitive=False),
+                      default="turtle", show_default=True, expose_value=False, callback=_remember_input_format,
+                      help="Format of DATA read from standard input ('-').")(fn)
     fn = click.option("--with-bundled", is_flag=True, expose_value=False, callback=_remember,
                       help="Put DATA beside the bundled data (the five plans and the levels above them).")(fn)
     return fn
+
+
+def _remember_input_format(ctx: click.Context, _param: Any, value: str) -> str:
+    ctx.meta["rusgraph.input_format"] = value
+    return value
+
+
+def _stdin_sources(items: list[Any]) -> list[Any]:
+    """'-' among DATA: the RDF read from standard input, in --input-format."""
+    if items.count("-") > 1:
+        raise CliError("standard input ('-') can be read only once")
+    if "-" not in items:
+        return items
+    from .formats import graph_format
+    from .sources import parse_stdin
+
+    fmt = graph_format(click.get_current_context().meta.get("rusgraph.input_format", "turtle")).rdflib_name
+    graph = parse_stdin(click.get_binary_stream("stdin").read(), fmt)
+    return [graph if item == "-" else item for item in items]
 
 
 def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
@@ -263,6 +289,21 @@ def _fetch(remote, data, ontology, no_ontology, inference, shapes):  # type: ign
     return kg if inference == "none" else infer(kg, inference)
 
 
+def _validate_at_store(remote, data, ontology, no_ontology, inference, shapes, engine):  # type: ignore[no-untyped-def]
+    """(kg, report): the compiled shapes run on the store when it can give a local run's
+    results; else (fetched kg, None) for validating a fetched copy here."""
+    if engine == "fast" and not (data or ontology or no_ontology or inference != "none"):
+        from .sources import load
+        from .storeshacl import validate_at_endpoint
+
+        done = validate_at_endpoint(_connect(remote), load([], shapes=list(shapes) if shapes else None))
+        if done is not None:
+            report, kg = done
+            _info(f"validated at {kg.sources[0]}: {len(report.results)} result(s) fetched")
+            return kg, report
+    return _fetch(remote, data, ontology, no_ontology, inference, shapes), None
+
+
 def _label_graph(target, result, fmt):  # type: ignore[no-untyped-def]
     """The graph labels come from: the local union, or the labels of the result's IRIs
     fetched from the endpoint (only for the formats that show labels)."""
@@ -270,7 +311,7 @@ def _label_graph(target, result, fmt):  # type: ignore[no-untyped-def]
         from .engine import lookup_graph
 
         return lookup_graph(target)
-    if fmt in ("csv", "tsv", "json"):  # exact values, no labels: spare the round trip
+    if fmt.lower() in ("csv", "tsv", "json", "srj", "srx", "xml"):  # exact values, no labels: spare the round trip
         from rdflib import Graph
 
         return Graph()
@@ -291,7 +332,7 @@ def _load_inputs(data, ontology, no_ontology, inference, *, shapes=None, upper="
     from .userdata import UPPER_LEVELS, load_inputs
 
     onto = [] if no_ontology else (list(ontology) or None)
-    loaded = load_inputs(list(data), ontology=onto, shapes=list(shapes) if shapes else None,
+    loaded = load_inputs(_stdin_sources(list(data)), ontology=onto, shapes=list(shapes) if shapes else None,
                          with_bundled=_with_bundled(), upper=upper)
     if loaded.added == (UPPER_LEVELS,):
         if note:  # validate says so in its help: no news there
@@ -412,22 +453,27 @@ def validate(data, ontology, no_ontology, inference, shapes, fmt, fail_on, distr
       rusgraph validate --district Grorud --format csv -o grorud-findings.csv
       rusgraph validate --endpoint http://localhost:7878/query
 
-    With --endpoint, the data is read from the store (one CONSTRUCT per rusgraph graph)
-    and checked here, with the bundled (or given) ontology and shapes.
+    With --endpoint, the shapes run as SPARQL queries on the store (one per constraint, for
+    all focus nodes at once); only the results and the labels shown come back. On a store
+    whose default graph is the union of its graphs, --graphs store is much faster with many
+    plans. With --engine reference, --ontology or --inference (or shapes the compiler does
+    not take), the data is read from the store (one CONSTRUCT per graph) and checked here.
     """
     from .findings import findings, known_district, matches_district, render_csv, render_json
     from .findings_text import summary
     from .validation import validate as run_validate
 
     sheets: tuple = ()  # plan spreadsheets (.xlsx, .csv) among DATA, imported in memory
+    report = None  # set here when the shapes ran at the store
     if remote is None:
         loaded = _load_inputs(data, ontology, no_ontology, inference, shapes=shapes, upper="always", note=False)
         kg, sheets = loaded.kg, loaded.sheets
     else:
-        kg = _fetch(remote, data, ontology, no_ontology, inference, shapes)
+        kg, report = _validate_at_store(remote, data, ontology, no_ontology, inference, shapes, engine)
     if district and not known_district(district, kg):
         raise CliError(f"unknown district {district!r}. Use a name such as Grorud or an SSB code such as 030110")
-    report = run_validate(kg, engine=engine)
+    if report is None:
+        report = run_validate(kg, engine=engine)
     found = [f for f in findings(report, kg, lang=lang) if matches_district(f, district, kg)]
     if fmt == "text":  # for planners: summary first, rules in plain words, grouped, worst first
         from . import findings_text as ft
@@ -474,7 +520,9 @@ class _ReportCommand(click.Command):
 @click.option("--all", "all_", is_flag=True, help="Write every report into --output-dir (the district report "
               "once per district); every argument is then DATA.")
 @click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE", help="A report parameter.")
-@click.option("--format", "fmt", type=click.Choice(SELECT_FORMATS), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS, case_sensitive=False), default="table",
+              show_default=True, help="SELECT/ASK: table, csv, tsv, json (= srj), srx (= xml), md, html; "
+                                      "CONSTRUCT/DESCRIBE: any RDF format (turtle by default).")
 @click.option("-d", "--output-dir", type=click.Path(file_okay=False), help="Directory for --all.")
 @lang_option
 @output_option
@@ -526,6 +574,9 @@ def report(ctx, name, data, ontology, no_ontology, inference, list_, all_, param
             raise CliError("--all writes every report into --output-dir: leave out --param and -o")
         from .reports import check_basis, write_all
 
+        fmt = {"srj": "json", "markdown": "md"}.get(fmt.lower(), fmt.lower())
+        if fmt not in SELECT_FORMATS:
+            raise CliError(f"--all writes {', '.join(SELECT_FORMATS)}, not {fmt}")
         kg = _load(data, ontology, no_ontology, inference, upper="plan")
         check_basis(kg)
         for p in write_all(kg, output_dir, fmt=fmt, lang=lang):
@@ -553,19 +604,20 @@ def report(ctx, name, data, ontology, no_ontology, inference, list_, all_, param
 
 
 def _print_select(kg, query, params, fmt, lang, output, when_empty=None):  # type: ignore[no-untyped-def]
-    from .formats import Labeler, serialize_graph, write_select
+    """Any answer in --format: SELECT/ASK as a table or SPARQL results, a graph as RDF.
+    ``when_empty`` runs before an empty SELECT table is printed (it may raise)."""
+    from .formats import Labeler, write_result
     from .queries import run_query
 
     result = run_query(kg, query, params, lang=lang)
     if when_empty is not None and result.kind == "select" and not result.rows:
         when_empty()
+    options: dict[str, Any] = {}
     if result.kind == "select":
-        _emit(write_select(result, fmt, labeler=Labeler(_label_graph(kg, result, fmt), lang), title=query.title(lang), lang=lang), output)
+        options = dict(labeler=Labeler(_label_graph(kg, result, fmt), lang), title=query.title(lang), lang=lang)
+    _emit(write_result(result, fmt, **options), output)
+    if result.kind == "select":
         click.echo(f"{len(result.rows)} row(s)", err=True)
-    elif result.kind == "ask":
-        _emit(("true" if result.boolean else "false") + "\n", output)
-    else:
-        _emit(serialize_graph(result.graph, "turtle"), output)
 
 
 # ------------------------------------------------------------------------------- query
@@ -577,7 +629,9 @@ def _print_select(kg, query, params, fmt, lang, output, when_empty=None):  # typ
 @click.option("-e", "--execute", "text", help="SPARQL text to run instead of a file.")
 @click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
               help="Bind ?NAME to the string VALUE (never pasted into the query).")
-@click.option("--format", "fmt", type=click.Choice(SELECT_FORMATS), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS, case_sensitive=False), default="table",
+              show_default=True, help="SELECT/ASK: table, csv, tsv, json (= srj), srx (= xml), md, html; "
+                                      "CONSTRUCT/DESCRIBE: any RDF format (turtle by default).")
 @lang_option
 @output_option
 @endpoint_options
@@ -585,7 +639,12 @@ def _print_select(kg, query, params, fmt, lang, output, when_empty=None):  # typ
 def query(query_file, data, ontology, no_ontology, inference, text, params, fmt, lang, output, remote):  # type: ignore[no-untyped-def]
     """Run SPARQL from QUERY_FILE (.rq) or -e TEXT, on DATA (default: the bundled graph).
 
-    With -e, every path given is DATA. Common prefixes (rus, skos, dcterms, prov, org, ...) are predeclared for -e.
+    With -e, every path given is DATA. Common prefixes (rus, skos, dcterms, prov, org, ...)
+    are predeclared for -e and for a query file alike. QUERY_FILE - reads the query from
+    standard input, DATA - the data (in --input-format). --format picks the answer's form:
+    SELECT and ASK as table, csv, tsv, json (SPARQL JSON, also srj), srx (SPARQL XML, also
+    xml), md or html; CONSTRUCT and DESCRIBE in any RDF format (ttl, nt, nq, trig, jsonld,
+    rdfxml, ...).
 
     \b
     Examples:
@@ -593,7 +652,12 @@ def query(query_file, data, ontology, no_ontology, inference, text, params, fmt,
       rusgraph query -e 'SELECT ?m WHERE { ?m a rus:Measure } LIMIT 5'
       rusgraph query -e 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' my-plan.ttl
       rusgraph query my-question.rq --endpoint http://localhost:7878/query
+      rusgraph query -e 'CONSTRUCT WHERE { ?m a rus:Measure }' --format nt
+      cat plan.nt | rusgraph query my-question.rq - --input-format nt --format srx
     """
+    import re
+    from dataclasses import replace
+
     from .namespaces import PREFIXES
     from .queries import get_query, query_from_text
 
@@ -602,11 +666,18 @@ def query(query_file, data, ontology, no_ontology, inference, text, params, fmt,
         query_file = None
     if bool(query_file) == bool(text):
         raise CliError("give either QUERY_FILE or -e TEXT")
+    if query_file == "-" and "-" in data:
+        raise CliError("the query and the data cannot both come from standard input ('-')")
     if text:
-        prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items() if f"PREFIX {p}:" not in text)
-        q = query_from_text(prologue + text, name="-e")
+        q = query_from_text(text, name="-e")
+    elif query_file == "-":  # the query on standard input
+        q = query_from_text(click.get_text_stream("stdin").read(), name="-", path="<stdin>")
     else:
         q = get_query(query_file)
+    # The common prefixes for -e, a .rq file and stdin alike, unless the query declares them.
+    prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items()
+                       if not re.search(rf"(?i)\bPREFIX\s+{re.escape(p)}\s*:", q.text))
+    q = replace(q, text=prologue + q.text)
     kg = _target(remote, data, ontology, no_ontology, inference)
     _print_select(kg, q, _parse_params(params), fmt, lang, output)
 
@@ -615,14 +686,16 @@ def query(query_file, data, ontology, no_ontology, inference, text, params, fmt,
 
 
 PLAN_FORMATS = ("xlsx", "plan-csv")  # one bundled plan as a filled template (docs/spreadsheets.md)
-EXPORT_FORMATS = (*RDF_FORMATS, "rdfxml", "graphml", "gexf", "cytoscape", "csv", "html", *PLAN_FORMATS)
+EXPORT_FORMATS = (*RDF_FORMATS, *RDF_ALIASES, "graphml", "gexf", "cytoscape", "csv", "neo4j", "html", *PLAN_FORMATS)
 
 
 @main.command()
 @source_options
-@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="turtle", show_default=True,
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS, case_sensitive=False), default="turtle",
+              show_default=True,
               help="RDF (turtle, nt, trig, nquads, json-ld, xml = rdfxml), property graph (graphml, gexf, "
-                   "cytoscape, csv), an interactive page (html), or with --district one bundled plan "
+                   "cytoscape, csv; neo4j: CSV with neo4j-admin import headers and a Kuzu script, both "
+                   "load it as is), an interactive page (html), or with --district one bundled plan "
                    "as a planners' spreadsheet (xlsx, plan-csv).")
 @click.option("--with-inferred", is_flag=True, help="Include inferred triples (implies --inference owlrl if none given).")
 @click.option("--without-ontology", is_flag=True, help="Leave the ontology out of an RDF export.")
@@ -630,8 +703,8 @@ EXPORT_FORMATS = (*RDF_FORMATS, "rdfxml", "graphml", "gexf", "cytoscape", "csv",
                                  "(name or SSB code).")
 @lang_option
 @click.option("-o", "--output", type=click.Path(writable=True, allow_dash=True), callback=_dash_is_stdout,
-              help="Write here (atomically) instead of stdout (- is stdout). csv: a directory (nodes.csv, "
-                   "edges.csv) or a .zip.")
+              help="Write here (atomically) instead of stdout (- is stdout). csv, neo4j: a directory "
+                   "(nodes.csv, edges.csv, ...) or a .zip.")
 @_handle_errors
 def export(data, ontology, no_ontology, inference, fmt, with_inferred, without_ontology, district, lang, output):  # type: ignore[no-untyped-def]
     """Export the graph as RDF, as a property graph, or as an interactive HTML page.
@@ -648,11 +721,13 @@ def export(data, ontology, no_ontology, inference, fmt, with_inferred, without_o
       rusgraph export --format nt --with-inferred -o all.nt
       rusgraph export --format gexf -o rusgraph.gexf
       rusgraph export --format csv -o neo4j-import/
+      rusgraph export --format neo4j -o graph-import/
       rusgraph export --format html --district Stovner --lang en -o stovner.html
       rusgraph export --format xlsx --district Grorud -o grorud.xlsx
     """
-    from .export import export as run_export, write_export
+    from .export import export as run_export, export_format, write_export
 
+    fmt = fmt.lower() if fmt.lower() in PLAN_FORMATS else export_format(fmt)
     if fmt in PLAN_FORMATS:  # xlsx, plan-csv: a bundled plan in the planners' template
         from .spreadsheet import export_for_cli
 
@@ -675,10 +750,49 @@ def export(data, ontology, no_ontology, inference, fmt, with_inferred, without_o
     if output:
         for path in write_export(kg, fmt, output, **opts):
             click.echo(f"wrote {path}", err=True)
-    elif fmt == "csv":
-        raise CliError("the csv export is two files (nodes.csv, edges.csv). Give -o DIR or -o FILE.zip")
+    elif fmt in ("csv", "neo4j"):
+        raise CliError(f"the {fmt} export is several files (nodes.csv, edges.csv, ...). Give -o DIR or -o FILE.zip")
     else:
         _emit(run_export(kg, fmt, **opts), None)
+
+
+@main.command()
+@source_options
+@click.option("-d", "--output-dir", "output_dir", required=True, type=click.Path(file_okay=False),
+              help="Directory to write the site into (created, or replaced whole if an earlier site).")
+@click.option("--sources", type=click.Path(exists=True, file_okay=False),
+              help="The plans' extracted texts (e.g. ../shared/seeds): measure pages quote their lines.")
+@click.option("--lang", type=click.Choice(["nb", "en"]), default="nb", show_default=True,
+              help="The language index.html opens in (every page is written in nb and en).")
+@_handle_errors
+def site(data, ontology, no_ontology, inference, output_dir, sources, lang):  # type: ignore[no-untyped-def]
+    """Write the plan atlas: the whole graph as a static, searchable site that works offline.
+
+    One page per district plan, measure, goal, strategy, Oslostandard, national goal and
+    unit, in nb and en, each with its Turtle and JSON-LD beside it; the coverage, standards
+    and goals reports on the index; the ontology, the rules and the reports described. A
+    plan given without upper levels is shown with the bundled ones. Open DIR/index.html in
+    a browser, or put DIR on any static web host (docs/site.md).
+
+    \b
+    Examples:
+      rusgraph site -d site/
+      rusgraph site -d site/ --sources ../shared/seeds --lang en
+      rusgraph site -d alna-site/ alna.ttl
+    """
+    import os
+
+    from .atlas import build_site
+
+    kg = _load(data, ontology, no_ontology, inference, keep_upper=True)
+    try:
+        result = build_site(kg, output_dir, lang=lang, sources=sources)
+    except FileExistsError as exc:
+        raise CliError(f"{exc}. Give a new or empty directory (an earlier site is replaced).") from None
+    for name in result.missing_sources:
+        click.echo(f"warning: {name} is not in {sources}; its pages name the file and lines only", err=True)
+    click.echo(f"wrote {result.pages} pages ({result.files} files) to {output_dir} in {result.seconds:.1f} s; "
+               f"open {os.path.join(output_dir, 'index.html')}", err=True)
 
 
 # ----------------------------------------------------------------- template, import
@@ -775,7 +889,8 @@ def diff(old, new, fmt, district, lang, output):  # type: ignore[no-untyped-def]
 @main.command()
 @source_options
 @click.option("--profile", type=click.Choice(["rdfs", "owlrl"]), default="owlrl", show_default=True)
-@click.option("--format", "fmt", type=click.Choice(RDF_FORMATS), default="turtle", show_default=True)
+@click.option("--format", "fmt", type=click.Choice([*RDF_FORMATS, *RDF_ALIASES], case_sensitive=False),
+              default="turtle", show_default=True)
 @click.option("--keep-trivial", is_flag=True, help="Keep rdf:type rdfs:Resource and other trivia.")
 @output_option
 @_handle_errors
@@ -820,11 +935,14 @@ def push(data, ontology, no_ontology, inference, replace, prune, with_inferred, 
 
     The ontology goes to https://w3id.org/rusgraph/graph/ontology, each data file to
     .../graph/<upper|plans>/<file>, and (with --with-inferred) inferred triples to
-    .../graph/inferred. The Graph Store Protocol is used when --store-url is given (POST,
-    or PUT with --replace); otherwise, or when the store has none, SPARQL Update INSERT DATA
-    in batches. Pushing twice is safe: adding triples a graph already holds changes
-    nothing (graphs with blank nodes are always replaced, never doubled). If a graph
-    fails, push stops, says which graphs were and were not written, and exits 2. With
+    .../graph/inferred. The Graph Store Protocol is used when --store-url is given;
+    otherwise, or when the store has none, SPARQL Update INSERT DATA in batches. Credentials
+    (--user/--password) go out when the store asks, as Digest or Basic. --replace writes
+    each graph whole into a staging graph and then copies it over the old one in one step
+    (with only --store-url: one PUT per graph), so a failure leaves the old graph as it was
+    and concurrent pushes never mix. Pushing twice is safe: adding triples a graph already
+    holds changes nothing (graphs with blank nodes are always replaced, never doubled). If
+    a graph fails, push stops, says which graphs were and were not written, and exits 2. With
     --prune, rusgraph graphs in the store that this push did not write are dropped after
     (so that --replace --prune leaves the store holding exactly what was pushed).
 
@@ -835,7 +953,7 @@ def push(data, ontology, no_ontology, inference, replace, prune, with_inferred, 
       rusgraph push --endpoint http://localhost:7878/query --store-url http://localhost:7878/store --replace --prune
       rusgraph push my-plan.ttl --endpoint http://localhost:7878/query --store-url http://localhost:7878/store
     """
-    from .remote import push as run_push
+    from .push import push as run_push
 
     if remote is None:
         raise CliError("push needs --endpoint URL (and --store-url or --update-url)")

@@ -20,15 +20,21 @@ from .formats import GRAPH_ALIASES, GRAPH_FORMATS, graph_format, serialize_graph
 from .graph import INFERRED_GRAPH, ONTOLOGY_GRAPH, KnowledgeGraph
 from .namespaces import bind_prefixes
 
-PG_FORMATS: tuple[str, ...] = ("graphml", "gexf", "cytoscape", "csv")
+PG_FORMATS: tuple[str, ...] = ("graphml", "gexf", "cytoscape", "csv", "neo4j")
+# Formats that are several files, written to a directory or a .zip: plain CSV, and CSV with
+# neo4j-admin import headers (plus kuzu.cypher), which neo4j-admin and Kuzu load as is.
+MULTI_FILE: tuple[str, ...] = ("csv", "neo4j")
 EXPORT_FORMATS: tuple[str, ...] = (*GRAPH_FORMATS, *PG_FORMATS, "html")
-EXPORT_ALIASES: dict[str, str] = {**GRAPH_ALIASES, "cyjs": "cytoscape", "cytoscape.js": "cytoscape"}
+EXPORT_ALIASES: dict[str, str] = {**GRAPH_ALIASES, "cyjs": "cytoscape", "cytoscape.js": "cytoscape",
+                                  "neo4j-csv": "neo4j", "neo4j-admin": "neo4j", "kuzu": "neo4j"}
 SUFFIXES: dict[str, str] = {**{k: v.suffix for k, v in GRAPH_FORMATS.items()}, "graphml": ".graphml",
-                            "gexf": ".gexf", "cytoscape": ".cyjs", "csv": ".zip", "html": ".html"}
+                            "gexf": ".gexf", "cytoscape": ".cyjs", "csv": ".zip", "neo4j": ".zip",
+                            "html": ".html"}
 
 
 def export_format(name: str) -> str:
     """The canonical name of an export format or alias ('rdfxml' -> 'xml')."""
+    name = name.strip().lower()
     name = EXPORT_ALIASES.get(name, name)
     if name not in EXPORT_FORMATS:
         raise RusgraphError(f"unknown export format {name!r}", hint="use one of " + ", ".join(EXPORT_FORMATS))
@@ -55,8 +61,8 @@ def export(kg: KnowledgeGraph, fmt: str = "turtle", *, with_inferred: bool = Fal
     (a name or SSB code) keeps that district's slice (see :mod:`rusgraph.districts`).
     """
     fmt = export_format(fmt)
-    if fmt == "csv":
-        raise RusgraphError("the csv export is two files (nodes.csv and edges.csv)",
+    if fmt in MULTI_FILE:
+        raise RusgraphError(f"the {fmt} export is several files (nodes.csv, edges.csv, ...)",
                             hint="write it to a directory or a .zip file")
     kg = _scope(kg, district)
     if fmt in PG_FORMATS or fmt == "html":
@@ -111,11 +117,12 @@ def export_files(kg: KnowledgeGraph, fmt: str, *, with_inferred: bool = False, w
     """The export as {file name: text}: nodes.csv and edges.csv for csv, else one file
     named ``rusgraph`` plus the format's suffix."""
     fmt = export_format(fmt)
-    if fmt == "csv":
-        from .pgformats import csv_texts
+    if fmt in MULTI_FILE:
+        from .pgformats import csv_texts, neo4j_csv_texts
         from .propertygraph import property_graph
 
-        return csv_texts(property_graph(_scope(kg, district), lang=lang, with_inferred=with_inferred))
+        writer = csv_texts if fmt == "csv" else neo4j_csv_texts
+        return writer(property_graph(_scope(kg, district), lang=lang, with_inferred=with_inferred))
     text = export(kg, fmt, with_inferred=with_inferred, with_ontology=with_ontology, district=district, lang=lang)
     return {"rusgraph" + SUFFIXES[fmt]: text}
 
@@ -132,7 +139,7 @@ def write_export(kg: KnowledgeGraph, fmt: str, output: str | Path, *, with_infer
 
     fmt = export_format(fmt)
     out = Path(output)
-    if fmt != "csv" and out.is_dir():
+    if fmt not in MULTI_FILE and out.is_dir():
         raise RusgraphError("the output is a directory", where=str(out), hint="give a file name")
     if fmt == "nt" and not district and _nt_from_store(kg, with_ontology):
         from .engine import dump_ntriples
@@ -142,7 +149,7 @@ def write_export(kg: KnowledgeGraph, fmt: str, output: str | Path, *, with_infer
         return [out]
     files = export_files(kg, fmt, with_inferred=with_inferred, with_ontology=with_ontology,
                          district=district, lang=lang)
-    if fmt != "csv":
+    if fmt not in MULTI_FILE:
         write_text_atomic(out, next(iter(files.values())))
         return [out]
     if out.suffix.lower() == ".zip":
@@ -156,7 +163,7 @@ def write_export(kg: KnowledgeGraph, fmt: str, output: str | Path, *, with_infer
         write_bytes_atomic(out, buf.getvalue())
         return [out]
     if out.exists() and not out.is_dir():
-        raise RusgraphError("the csv export needs a directory or a .zip file, and this is a file", where=str(out),
+        raise RusgraphError(f"the {fmt} export needs a directory or a .zip file, and this is a file", where=str(out),
                             hint="give a directory (it is created) or a name ending in .zip")
     return write_files_atomic(out, {name: text.encode("utf-8") for name, text in files.items()})
 

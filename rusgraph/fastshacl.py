@@ -1201,15 +1201,20 @@ def validate_report(kg: Any, *, include_inferred: bool) -> Any:
     pySHACL's report graph (messages from the constraint, else the shape; hints from the
     shape); the report graph is built alongside for ``--format turtle``.
     """
+    shapes = kg.shapes
+    found = validate_on_store(kg, shapes, include_inferred=include_inferred)
+    if found is None:
+        return None
+    return make_report(found, shapes)
+
+
+def make_report(found: list[Result], shapes: Graph) -> Any:
+    """The ValidationReport of the evaluated results (on the local store or a remote one)."""
     from rdflib import Literal as RLiteral
 
     from .engine import Converter
     from .validation import ValidationReport, ValidationResult, _report_node, _sort_key, _texts
 
-    shapes = kg.shapes
-    found = validate_on_store(kg, shapes, include_inferred=include_inferred)
-    if found is None:
-        return None
     conv = Converter()
     texts: dict[Any, tuple] = {}
 
@@ -1237,7 +1242,7 @@ def validate_report(kg: Any, *, include_inferred: bool) -> Any:
             hints=cached(r.shape, RUS.fixHint),
         ))
     results.sort(key=_sort_key)
-    conforms = RLiteral(not any(r.severity == "Violation" for r in results))
+    conforms = RLiteral(not results)  # SHACL 3.1: any result, of any severity, breaks conformance
 
     def fill(graph: Graph) -> None:
         graph += report_graph(found, shapes, conv)

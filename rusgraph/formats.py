@@ -108,7 +108,9 @@ GRAPH_FORMATS: dict[str, GraphFormat] = {
     "json-ld": GraphFormat("json-ld", "json-ld", ".jsonld", "application/ld+json"),
     "xml": GraphFormat("xml", "xml", ".rdf", "application/rdf+xml"),
 }
-GRAPH_ALIASES = {"ttl": "turtle", "ntriples": "nt", "jsonld": "json-ld", "rdf/xml": "xml", "rdfxml": "xml"}
+# The names rdflib, Jena riot and ROBOT users type (any case).
+GRAPH_ALIASES = {"ttl": "turtle", "ntriples": "nt", "n-triples": "nt", "nq": "nquads", "n-quads": "nquads",
+                 "jsonld": "json-ld", "rdf/xml": "xml", "rdfxml": "xml", "rdf": "xml"}
 
 
 class Labeler:
@@ -242,6 +244,7 @@ def _table(result: QueryResult, label: Callable[[Any], str], max_width: int = 60
 
 
 def graph_format(name: str) -> GraphFormat:
+    name = name.strip().lower()
     name = GRAPH_ALIASES.get(name, name)
     try:
         return GRAPH_FORMATS[name]
@@ -260,6 +263,76 @@ def serialize_graph(graph: Any, fmt: str, *, context: Mapping[str, Any] | None =
         return _turtle_text(graph, gf.name)
     out = graph.serialize(format=gf.rdflib_name, **kwargs)
     return out if isinstance(out, str) else out.decode("utf-8")
+
+
+# ------------------------------------------------------- format names, as rdflib and riot users type them
+
+# Every name --format takes for a graph, mapped to its GRAPH_FORMATS name.
+RDF_NAMES: dict[str, str] = {**{name: name for name in GRAPH_FORMATS}, **GRAPH_ALIASES}
+# ... and for a SELECT or ASK result: srx is SPARQL XML results, srj SPARQL JSON (= json).
+RESULT_NAMES: dict[str, str] = {**{name: name for name in SELECT_FORMATS}, "srx": "srx", "srj": "json",
+                                "xml": "srx", "markdown": "md"}
+
+
+def sparql_xml(result: QueryResult) -> str:
+    """SPARQL Query Results XML (srx) of a SELECT or ASK result."""
+    from xml.sax.saxutils import escape, quoteattr
+
+    from rdflib import BNode, Literal, URIRef
+
+    ns = "http://www.w3.org/2005/sparql-results#"
+    lines = ['<?xml version="1.0" encoding="utf-8"?>', f'<sparql xmlns="{ns}">', "  <head>"]
+    lines += [f"    <variable name={quoteattr(v)}/>" for v in result.vars]
+    lines.append("  </head>")
+    if result.kind == "ask":
+        lines.append(f"  <boolean>{'true' if result.boolean else 'false'}</boolean>")
+    else:
+        lines.append("  <results>")
+        for row in result.rows:
+            lines.append("    <result>")
+            for name, v in zip(result.vars, row):
+                if v is None:
+                    continue
+                if isinstance(v, URIRef):
+                    inner = f"<uri>{escape(str(v))}</uri>"
+                elif isinstance(v, BNode):
+                    inner = f"<bnode>{escape(str(v))}</bnode>"
+                else:
+                    attr = ""
+                    if isinstance(v, Literal) and v.language:
+                        attr = f" xml:lang={quoteattr(v.language)}"
+                    elif isinstance(v, Literal) and v.datatype:
+                        attr = f" datatype={quoteattr(str(v.datatype))}"
+                    inner = f"<literal{attr}>{escape(str(v))}</literal>"
+                lines.append(f"      <binding name={quoteattr(name)}>{inner}</binding>")
+            lines.append("    </result>")
+        lines.append("  </results>")
+    lines.append("</sparql>")
+    return "\n".join(lines) + "\n"
+
+
+def write_result(result: QueryResult, fmt: str, **select_options: Any) -> str:
+    """Any query result in ``fmt`` (a name from RESULT_NAMES or RDF_NAMES): a SELECT as a
+    table or SPARQL results, an ASK as SPARQL JSON/XML's boolean (or true/false), a graph
+    in an RDF syntax ('table', the default, and 'json' mean Turtle and JSON-LD there)."""
+    name = fmt.strip().lower()
+    if result.kind in ("select", "ask"):
+        kind = RESULT_NAMES.get(name)
+        if kind is None:
+            raise ValueError(f"a {result.kind.upper()} result is not a graph: use one of "
+                             + ", ".join(sorted(RESULT_NAMES)))
+        if kind == "srx":
+            return sparql_xml(result)
+        if result.kind == "select":
+            return write_select(result, kind, **select_options)
+        if kind == "json":
+            return json.dumps({"head": {}, "boolean": bool(result.boolean)}) + "\n"
+        return ("true" if result.boolean else "false") + "\n"
+    graph_name = {"table": "turtle", "json": "json-ld"}.get(name, name)
+    if graph_name not in RDF_NAMES:
+        raise ValueError(f"a {result.kind.upper()} result is a graph: use an RDF format ("
+                         + ", ".join(sorted(RDF_NAMES)) + ")")
+    return serialize_graph(result.graph, graph_name)
 
 
 def _turtle_text(graph: Any, name: str) -> str:

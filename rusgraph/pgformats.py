@@ -12,7 +12,7 @@ import io
 import json
 from typing import Any
 
-from .formats import csv_writer
+from .formats import csv_writer, raw_cells
 from .propertygraph import EDGE_KEYS, NODE_KEYS, PropertyGraph
 
 def _hex_rgb(colour: str) -> dict[str, int]:
@@ -21,7 +21,11 @@ def _hex_rgb(colour: str) -> dict[str, int]:
 
 
 def to_networkx(pg: PropertyGraph, *, gexf_viz: bool = False) -> Any:
-    """A networkx MultiDiGraph: node ids are IRIs, edge keys are the edge ids."""
+    """A networkx MultiDiGraph: node ids are IRIs, edge keys are the edge ids.
+
+    For GraphML (``gexf_viz`` False) an edge carries no ``id`` attribute: its key is already
+    the GraphML edge's id, and a data key of the same name makes igraph warn and rename it.
+    GEXF's writer takes the edge id from that attribute."""
     import networkx as nx
 
     g = nx.MultiDiGraph(name="rusgraph")
@@ -33,7 +37,7 @@ def to_networkx(pg: PropertyGraph, *, gexf_viz: bool = False) -> Any:
         g.add_node(n.id, **data)
     for e in pg.edges:
         data = e.data()
-        for k in ("source", "target"):
+        for k in ("source", "target") if gexf_viz else ("source", "target", "id"):
             del data[k]
         g.add_edge(e.source, e.target, key=e.id, **data)
     return g
@@ -96,3 +100,52 @@ def csv_texts(pg: PropertyGraph) -> dict[str, str]:
     edges = [list(EDGE_KEYS)] + [[e.data()[c] for c in EDGE_KEYS] for e in pg.edges]
     return {"nodes.csv": _csv(nodes), "edges.csv": _csv(edges)}
 
+
+
+# ------------------------------------------------- neo4j-admin import CSV (also Kuzu's COPY FROM)
+
+LINE_SEPARATOR = "\u2028"  # stands for a line break inside a value: no field spans two lines
+_NEO4J_TYPES = {"long": "long", "double": "double", "boolean": "boolean"}
+_KUZU_TYPES = {"long": "INT64", "double": "DOUBLE", "boolean": "BOOLEAN"}
+NEO4J_EDGE_COLUMNS = ("id", "label", "relation", "predicate", "basis", "reason", "qualification", "inferred")
+
+
+def _one_line(value: str) -> str:
+    return value.replace("\r\n", "\n").replace("\r", "\n").replace("\n", LINE_SEPARATOR)
+
+
+def neo4j_csv_texts(pg: PropertyGraph) -> dict[str, str]:
+    """nodes.csv and edges.csv with neo4j-admin import headers, and kuzu.cypher.
+
+    nodes.csv: ``id:ID``, ``:LABEL`` (``Resource`` and the node's type), label, type,
+    colour, types, then one column per attribute, typed ``:long``/``:double``/``:boolean``
+    where every value is an RDF literal of that kind. edges.csv: ``:START_ID``, ``:END_ID``,
+    ``:TYPE`` (the relation's short name), then id, label, relation, predicate, basis,
+    reason, qualification, ``inferred:boolean``. Line breaks inside values are written as
+    U+2028, so every record is one line (neo4j-admin needs no --multiline-fields, Kuzu no
+    PARALLEL=false). kuzu.cypher creates the two tables with the columns in file order and
+    copies the files in (one statement per line, paths relative to the directory). Cells are
+    written as they are (no spreadsheet formula guard: the loaders take text literally)."""
+    attrs = pg.attribute_keys
+    node_head = ["id:ID", ":LABEL", "label", "type", "colour", "types"]
+    node_head += [f"{k}:{_NEO4J_TYPES[pg.value_types[k]]}" if k in pg.value_types else k for k in attrs]
+    nodes = [node_head]
+    for n in pg.nodes:
+        labels = "Resource" if n.type == "Resource" else f"Resource;{n.type}"
+        nodes.append([n.id, labels, *(_one_line(v) for v in (n.label, n.type, n.colour, n.types)),
+                      *(_one_line(n.attrs.get(k, "")) for k in attrs)])
+    edge_head = [":START_ID", ":END_ID", ":TYPE", *NEO4J_EDGE_COLUMNS[:-1], "inferred:boolean"]
+    edges = [edge_head] + [[e.source, e.target, e.relation, *(_one_line(getattr(e, k)) for k in NEO4J_EDGE_COLUMNS)]
+                           for e in pg.edges]
+    node_cols = ["id STRING", "labels STRING", "label STRING", "type STRING", "colour STRING", "types STRING"]
+    node_cols += [f"`{k}` {_KUZU_TYPES.get(pg.value_types.get(k, ''), 'STRING')}" for k in attrs]
+    edge_cols = ["type STRING", *(f"`{k}` STRING" for k in NEO4J_EDGE_COLUMNS[:-1]), "inferred BOOLEAN"]
+    kuzu = [
+        f"CREATE NODE TABLE Resource({', '.join(node_cols)}, PRIMARY KEY(id));",
+        f"CREATE REL TABLE Link(FROM Resource TO Resource, {', '.join(edge_cols)});",
+        "COPY Resource FROM 'nodes.csv' (header=true);",
+        "COPY Link FROM 'edges.csv' (header=true);",
+    ]
+    with raw_cells():  # files for a database loader, not a spreadsheet: values exactly as they are
+        files = {"nodes.csv": _csv(nodes), "edges.csv": _csv(edges)}
+    return {**files, "kuzu.cypher": "\n".join(kuzu) + "\n"}

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
 from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, XSD
 
 from .graph import KnowledgeGraph
 from .namespaces import ORG, PREFIXES, RUS
@@ -121,6 +121,9 @@ class PropertyGraph:
     nodes: tuple[Node, ...]
     edges: tuple[Edge, ...]
     lang: str = "nb"
+    # attribute key -> "long", "double" or "boolean" when every value of it is one RDF literal
+    # of that kind (xsd:integer family, xsd:decimal/double/float, xsd:boolean); else absent
+    value_types: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     @property
     def attribute_keys(self) -> tuple[str, ...]:
@@ -278,22 +281,25 @@ class _Builder:
         attrs: dict[URIRef | BNode, dict[str, list[str]]] = {s: {} for s in node_terms}
         edges: dict[str, Edge] = {}
 
-        def add_attr(s: URIRef | BNode, key: str, value: str) -> None:
+        kinds: dict[str, set[str]] = {}
+
+        def add_attr(s: URIRef | BNode, key: str, value: str, literal: Literal | None = None) -> None:
             vals = attrs[s].setdefault(key, [])
             if value not in vals:
                 vals.append(value)
+            kinds.setdefault(key, set()).add(_value_kind(literal) if len(vals) == 1 else "string")
 
         quals = self._qualifications()
         for s, p, o in g:
             if s not in node_terms or p == RDF.type:
                 continue
             if isinstance(o, Literal):
-                add_attr(s, _attr_key(p, o), str(o))
+                add_attr(s, _attr_key(p, o), str(o), o)
             elif o in folded:
                 if p == DCTERMS.temporal:  # a period: its dates become attributes of s
                     for pp, oo in g.predicate_objects(o):
                         if isinstance(oo, Literal):
-                            add_attr(s, _attr_key(pp, oo), str(oo))
+                            add_attr(s, _attr_key(pp, oo), str(oo), oo)
             elif o not in node_terms:
                 add_attr(s, short_name(p), _term_id(o))  # an IRI the data does not describe
             elif self._dropped(s, p, o):
@@ -322,7 +328,8 @@ class _Builder:
             ))
         nodes.sort(key=lambda n: n.id)
         ordered = sorted(edges.values(), key=lambda e: (e.source, e.predicate, e.target))
-        return PropertyGraph(nodes=tuple(nodes), edges=tuple(ordered), lang=self.lang)
+        types = {k: next(iter(v)) for k, v in kinds.items() if len(v) == 1 and "string" not in v}
+        return PropertyGraph(nodes=tuple(nodes), edges=tuple(ordered), lang=self.lang, value_types=types)
 
     def _dropped(self, s: URIRef | BNode, p: URIRef, o: URIRef | BNode) -> bool:
         if p == SKOS.hasTopConcept:
@@ -352,6 +359,25 @@ class _Builder:
         return Edge(id=edge_id(sid, str(p), oid), source=sid, target=oid, label=self.predicate_label(p),
                     relation=short_name(p), predicate=str(p), basis=basis, reason=reason,
                     qualification=qual, inferred="true" if inferred else "false")
+
+
+_INTEGERS = {XSD[n] for n in ("integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
+                               "nonPositiveInteger", "negativeInteger", "unsignedInt", "unsignedLong",
+                               "unsignedShort", "unsignedByte")}
+_DECIMALS = {XSD.decimal, XSD.double, XSD.float}
+
+
+def _value_kind(literal: Literal | None) -> str:
+    """'long', 'double', 'boolean' for a well-formed literal of such a datatype, else 'string'."""
+    if literal is None or getattr(literal, "ill_typed", False):
+        return "string"
+    if literal.datatype in _INTEGERS:
+        return "long"
+    if literal.datatype in _DECIMALS:
+        return "double"
+    if literal.datatype == XSD.boolean and str(literal) in ("true", "false"):
+        return "boolean"
+    return "string"
 
 
 def property_graph(kg: KnowledgeGraph, *, lang: str = "nb", with_inferred: bool = False) -> PropertyGraph:

@@ -1,8 +1,10 @@
-"""Talk to a SPARQL store: query it, read the rusgraph graphs back, and push them into it.
+"""Talk to a SPARQL store: query it, read the rusgraph graphs back, and send it the write
+requests that ``rusgraph.push`` decides on.
 
 Owns: SELECT/ASK/CONSTRUCT over the SPARQL 1.1 Protocol (each a form POST through
 :mod:`rusgraph.transport`: one wall-clock deadline, credentials kept to their host),
-the Graph Store Protocol and SPARQL Update writes of ``push``, the choice of dataset
+the HTTP of Graph Store Protocol and SPARQL Update writes (with the store's own
+authentication scheme, Basic or Digest), the choice of dataset
 (which named graphs a query sees), and turning every HTTP failure into an EndpointError
 that names the URL and says what to do. It must not format output, validate or infer, and
 it never puts a credential into a message, a log line or a repr.
@@ -25,7 +27,6 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from http.client import HTTPException, IncompleteRead
 from typing import Any, TypeVar
 
@@ -66,79 +67,12 @@ _RDF_TYPES = {"text/turtle": "turtle", "application/x-turtle": "turtle", "applic
 T = TypeVar("T")
 
 
-# ---------------------------------------------------------------------------- results
-
-
-@dataclass(frozen=True)
-class GraphWrite:
-    """One named graph written by :func:`push`."""
-
-    graph: str
-    triples: int
-    method: str  # "gsp-post", "gsp-put", "update-insert", "update-replace"
-    requests: int = 1
-
-
-@dataclass(frozen=True)
-class GraphFailure:
-    """A named graph :func:`push` could not write (``written`` triples may have landed)."""
-
-    graph: str
-    triples: int
-    reason: str
-    written: int = 0
-
-
-@dataclass(frozen=True)
-class PushResult:
-    """What :func:`push` did: graphs written (with triple counts), the method, failures."""
-
-    endpoint: str
-    method: str  # "graph-store" or "sparql-update"
-    replace: bool
-    written: tuple[GraphWrite, ...] = ()
-    failed: tuple[GraphFailure, ...] = ()
-    not_attempted: tuple[str, ...] = ()
-    dropped: tuple[str, ...] = ()  # with prune: rusgraph graphs this push did not write, removed
-
-    @property
-    def ok(self) -> bool:
-        return not self.failed and not self.not_attempted
-
-    @property
-    def triples(self) -> int:
-        return sum(w.triples for w in self.written)
-
-    def summary(self) -> str:
-        """A plain account of what was written and what was not, one graph a line."""
-        how = "Graph Store Protocol" if self.method == "graph-store" else "SPARQL Update"
-        mode = "replacing each graph" if self.replace else "appending"
-        lines = [f"wrote {len(self.written)} graph(s), {self.triples} triples, by {how}, {mode} ({self.endpoint})"]
-        for w in self.written:
-            note = " (replaced: it holds blank nodes)" if w.method in ("gsp-put", "update-replace") and not self.replace else ""
-            lines.append(f"  written      {w.graph}  {w.triples} triples{note}")
-        for f in self.failed:
-            part = f", {f.written} of {f.triples} triples written before the failure" if f.written else ""
-            lines.append(f"  FAILED       {f.graph}  {f.triples} triples{part}: {f.reason}")
-        for g in self.not_attempted:
-            lines.append(f"  not written  {g}")
-        for g in self.dropped:
-            lines.append(f"  dropped      {g}  (a rusgraph graph this push did not write)")
-        return "\n".join(lines)
-
-
-class PushError(EndpointError):
-    """A push stopped part-way; ``result`` says which graphs were written and which not."""
-
-    def __init__(self, result: PushResult):
-        self.result = result
-        super().__init__(
-            "push did not finish: " + result.summary(),
-            hint="fix the cause and run the same push again: appending triples that are already "
-                 "there changes nothing, and graphs with blank nodes are replaced, never doubled")
-
-
 # ---------------------------------------------------------------------------- endpoint
+
+
+def plain_iri(text: str) -> bool:
+    """True for an absolute IRI that can stand between ``<`` and ``>`` as it is."""
+    return bool(_SAFE_IRI.match(text))
 
 
 def redact(url: str) -> str:
@@ -198,6 +132,7 @@ class Endpoint:
         self._credentials = (Credentials(user, password, origin(query_url))
                              if user is not None and password is not None else None)
         self._found: tuple[str, ...] | None = None
+        self._writer: urllib.request.OpenerDirector | None = None
 
     def __repr__(self) -> str:
         auth = ", user=***" if self._user else ""
@@ -312,7 +247,7 @@ class Endpoint:
             answer = exchange("POST", self.query_url, body, headers, timeout=left, limit=self.timeout,
                               credentials=self._credentials, follow_redirects=self.follow_redirects)
             if answer.status >= 300:
-                raise http_error(answer.status, self.url, "query", _snippet(answer.body), self._user is not None)
+                raise http_error(answer.status, self.url, "query", store_message(answer.body), self._user is not None)
             return answer.body, answer.headers
 
         return self._with_retries(attempt, self.url, "query")
@@ -391,15 +326,47 @@ class Endpoint:
 
     # ------------------------------------------------------------------ writes
 
+    @property
+    def has_credentials(self) -> bool:
+        return self._user is not None
+
+    def forget_graphs(self) -> None:
+        """Find the store's rusgraph graphs again on the next query (after a write)."""
+        self._found = None
+
+    def ask(self, text: str) -> bool:
+        """The answer of an ASK query sent as it is (no dataset parameters)."""
+        result = self._select_or_ask(text, "ASK", ())
+        if result.boolean is None:
+            raise _malformed(self.url, "an ASK answer without a true/false 'boolean'")
+        return bool(result.boolean)
+
+    def count_triples(self, graph: str) -> int:
+        """How many triples the store holds in ``graph``."""
+        result = self._select_or_ask(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", "SELECT", ())
+        try:
+            return int(result.rows[0][0])
+        except (IndexError, TypeError, ValueError):
+            raise _malformed(self.url, "a COUNT without a number") from None
+
     def _opener(self) -> urllib.request.OpenerDirector:
-        handlers: list[urllib.request.BaseHandler] = []
-        if self._user is not None and self._password is not None:
-            urls = [u for u in (self.store_url, self.update_url) if u]
-            mgr = urllib.request.HTTPPasswordMgrWithPriorAuth()
-            mgr.add_password(None, urls, self._user, self._password, is_authenticated=True)
-            # Basic is sent up front; a Digest challenge (Virtuoso's writes) is answered too.
-            handlers += [urllib.request.HTTPDigestAuthHandler(mgr), urllib.request.HTTPBasicAuthHandler(mgr)]
-        return urllib.request.build_opener(*handlers)
+        """One opener per endpoint that answers the store's challenge in the scheme it asks for.
+
+        No credentials go out before the store asks: Virtuoso answers an unasked-for Basic
+        header with a bare 401 and no challenge, and wants Digest on its ``-auth`` endpoints.
+        (A prior-auth password manager would not do: urllib's Basic handler marks the URL
+        authenticated after any 2xx, Digest ones included, and then sends Basic up front.)
+        The password manager holds the credentials for the write URLs only.
+        """
+        if self._writer is None:
+            handlers: list[urllib.request.BaseHandler] = []
+            if self._user is not None and self._password is not None:
+                urls = [u for u in (self.store_url, self.update_url) if u]
+                mgr = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+                mgr.add_password(None, urls, self._user, self._password)
+                handlers += [urllib.request.HTTPDigestAuthHandler(mgr), urllib.request.HTTPBasicAuthHandler(mgr)]
+            self._writer = urllib.request.build_opener(*handlers)
+        return self._writer
 
     def _write(self, url: str, method: str, body: bytes, content_type: str) -> tuple[int, str]:
         """One write request: (HTTP status, the store's message when it is an error)."""
@@ -413,21 +380,24 @@ class Endpoint:
                     resp.read()
                     return int(resp.status), ""
             except urllib.error.HTTPError as exc:  # statuses are the caller's to judge
-                return int(exc.code), _snippet(exc.read())
+                return int(exc.code), store_message(exc.read())
 
         return self._with_retries(attempt, redact(url), "write")
 
-    def _gsp(self, graph: str, body: bytes, *, put: bool) -> tuple[int, str]:
+    def gsp_write(self, graph: str, body: bytes, *, put: bool) -> tuple[int, str]:
+        """PUT (replace) or POST (append) N-Triples into ``graph`` by the Graph Store Protocol."""
         sep = "&" if "?" in (self.store_url or "") else "?"
         url = f"{self.store_url}{sep}graph={urllib.parse.quote(graph, safe='')}"
         return self._write(url, "PUT" if put else "POST", body, "application/n-triples")
 
-    def _gsp_delete(self, graph: str) -> tuple[int, str]:
+    def gsp_delete(self, graph: str) -> tuple[int, str]:
+        """DELETE ``graph`` by the Graph Store Protocol."""
         sep = "&" if "?" in (self.store_url or "") else "?"
         url = f"{self.store_url}{sep}graph={urllib.parse.quote(graph, safe='')}"
         return self._write(url, "DELETE", b"", "application/n-triples")
 
-    def _update(self, text: str) -> tuple[int, str]:
+    def update(self, text: str) -> tuple[int, str]:
+        """Send SPARQL Update ``text`` to the update URL: (HTTP status, the store's message)."""
         assert self.update_url
         return self._write(self.update_url, "POST", text.encode("utf-8"), "application/sparql-update")
 
@@ -449,12 +419,35 @@ def _snippet(body: bytes | str, n: int = 300) -> str:
     return " ".join(text.split())[:n]
 
 
-def _error_body(exc: urllib.error.HTTPError) -> str:
-    """The server's message in an HTTP error answer."""
-    try:
-        return _snippet(exc.read())
-    except Exception:  # noqa: BLE001 - the body is a nicety
-        return ""
+#: Where a store's error message starts echoing the query back (Virtuoso: "SPARQL query:").
+_ECHO = re.compile(r"\n\s*(SPARQL query|Query|SPARQL request)\s*:\s*\n", re.IGNORECASE)
+
+
+def store_message(body: bytes | str) -> str:
+    """A store's error message in full, on one line, without the query it echoes back.
+
+    Virtuoso follows its message with "SPARQL query:" and the whole query text (with its own
+    ``define`` lines); that part goes. Nothing else is cut: the cause of a store's failure
+    can stand at the end of a long message. An HTML error page is reduced to its text.
+    """
+    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)
+    if "<html" in text[:500].lower():
+        text = re.sub(r"(?is)<(script|style)\b.*?</\1>", " ", text)
+        text = re.sub(r"<[^>]+>", " ", text)
+    m = _ECHO.search(text)
+    if m:
+        text = text[:m.start()]
+    return " ".join(text.split())
+
+
+def _error_body(exc: Exception) -> str:
+    """The server's message in an HTTP error answer, in full but for an echoed query."""
+    if isinstance(exc, urllib.error.HTTPError):
+        try:
+            return store_message(exc.read())
+        except Exception:  # noqa: BLE001 - the body is a nicety
+            return ""
+    return ""
 
 
 def http_error(status: int, url: str, action: str, detail: str = "", with_credentials: bool = False) -> EndpointError:
@@ -481,6 +474,11 @@ def http_error(status: int, url: str, action: str, detail: str = "", with_creden
     if 400 <= status < 500:
         return EndpointError(f"HTTP {status}, the store refused the {action}{said}", where=url,
                              hint="check the URL and the request")
+    if "estimated execution time" in detail and "exceeds the limit" in detail:
+        return EndpointError(f"HTTP {status}, the store refused to run the query: its cost estimate is above "
+                             f"its limit{said}", where=url,
+                             hint="raise MaxQueryCostEstimationTime in the [SPARQL] section of virtuoso.ini "
+                                  "(then restart), or ask a narrower question")
     return EndpointError(f"HTTP {status}, the store failed while answering{said}", where=url,
                          hint="the store's log says why; try again later or ask a smaller question")
 
@@ -560,176 +558,6 @@ def _term(cell: Any, url: str) -> Any:
     if kind == "triple":
         raise _malformed(url, "RDF-star triple terms are not supported")
     raise _malformed(url, f"unknown term type {kind!r}")
-
-
-# --------------------------------------------------------------------------------- push
-
-
-def _has_bnodes(g: Graph) -> bool:
-    return any(isinstance(t, BNode) for triple in g for t in triple)
-
-
-def _batches(g: Graph, size: int) -> list[list[tuple]]:
-    """Triples in batches of about ``size``; triples that share a blank node stay together
-    (a blank node label is scoped to one request, so splitting them would split the node)."""
-    parent: dict[Any, Any] = {}
-
-    def find(x: Any) -> Any:
-        while parent.setdefault(x, x) is not x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    plain: list[tuple] = []
-    linked: list[tuple] = []
-    for t in g:
-        bn = [x for x in (t[0], t[2]) if isinstance(x, BNode)]
-        if not bn:
-            plain.append(t)
-            continue
-        linked.append(t)
-        for b in bn[1:]:
-            ra, rb = find(bn[0]), find(b)
-            if ra is not rb:
-                parent[ra] = rb
-    groups: dict[Any, list[tuple]] = {}
-    for t in linked:
-        b = t[0] if isinstance(t[0], BNode) else t[2]
-        groups.setdefault(find(b), []).append(t)
-    units = [[t] for t in sorted(plain)] + sorted(groups.values(), key=min)
-    out: list[list[tuple]] = []
-    current: list[tuple] = []
-    for unit in units:
-        if current and len(current) + len(unit) > size:
-            out.append(current)
-            current = []
-        current.extend(unit)
-    if current:
-        out.append(current)
-    return out
-
-
-def _ntriples(triples: Sequence[tuple]) -> bytes:
-    g = Graph()
-    for t in triples:
-        g.add(t)
-    data = g.serialize(format="nt", encoding="utf-8")
-    return data if isinstance(data, bytes) else data.encode("utf-8")
-
-
-def graphs_to_push(kg: KnowledgeGraph, *, with_inferred: bool = False) -> list[tuple[str, Graph]]:
-    """(graph IRI, graph) in push order: the ontology, each data part, inferred if asked."""
-    out = []
-    if len(kg.ontology):
-        out.append((str(ONTOLOGY_GRAPH), kg.ontology))
-    for name in sorted(kg.parts, key=str):
-        if len(kg.parts[name]):
-            out.append((str(name), kg.parts[name]))
-    if with_inferred and len(kg.inferred):
-        out.append((str(INFERRED_GRAPH), kg.inferred))
-    for name, _ in out:
-        if not _SAFE_IRI.match(name):
-            raise EndpointError(f"cannot push a graph named {name!r}: not a plain IRI")
-    return out
-
-
-def push(kg: KnowledgeGraph, endpoint: Endpoint, *, replace: bool = False, with_inferred: bool = False,
-         batch_size: int = 10_000, prune: bool = False) -> PushResult:
-    """Write the graph into a store: one named graph for the ontology, one per data part and,
-    only when asked, one for inferred triples.
-
-    The Graph Store Protocol comes first (POST appends, PUT with ``replace``; N-Triples
-    bodies; ``?graph=IRI``); when the store has none (404/405/501 on the store URL, or no
-    store URL) it falls back to SPARQL Update ``INSERT DATA`` in batches, with
-    ``DROP SILENT GRAPH`` first under ``replace``. Running it twice is safe: appending
-    triples a graph already holds changes nothing, and a graph with blank nodes (which a
-    second append would copy) is always replaced. If a graph cannot be written, push stops
-    and raises :class:`PushError`, whose ``result`` lists what was and was not written.
-
-    ``prune``: once every graph is written, drop the store's other rusgraph graphs (named
-    under https://w3id.org/rusgraph/graph/): sources removed or renamed since an earlier
-    push, or an inferred graph when this push has none. Graphs outside that namespace are
-    never touched.
-    """
-    if batch_size < 1:
-        raise EndpointError("the batch size must be at least 1")
-    if not endpoint.store_url and not endpoint.update_url:
-        raise EndpointError("push needs somewhere to write", where=endpoint.url,
-                            hint="pass --store-url (Graph Store Protocol, e.g. http://localhost:7878/store) "
-                                 "or --update-url (SPARQL Update, e.g. http://localhost:7878/update)")
-    todo = graphs_to_push(kg, with_inferred=with_inferred)
-    if prune and not todo:
-        raise EndpointError("nothing to push, and --prune would drop every rusgraph graph in the store",
-                            where=endpoint.url, hint="check the sources given, or push without --prune")
-    method = "graph-store" if endpoint.store_url else "sparql-update"
-    written: list[GraphWrite] = []
-    target = redact(endpoint.store_url or endpoint.update_url or endpoint.query_url)
-
-    dropped: list[str] = []
-
-    def result(failed: tuple[GraphFailure, ...] = (), rest: tuple[str, ...] = ()) -> PushResult:
-        return PushResult(endpoint=target, method=method, replace=replace, written=tuple(written),
-                          failed=failed, not_attempted=rest, dropped=tuple(dropped))
-
-    for i, (name, g) in enumerate(todo):
-        force = replace or _has_bnodes(g)
-        batches = _batches(g, batch_size)
-        done = 0
-        status, detail, requests, how = 200, "", 0, ""
-        try:
-            for j, batch in enumerate(batches):
-                if method == "graph-store":
-                    status, detail = endpoint._gsp(name, _ntriples(batch), put=force and j == 0)
-                    how = "gsp-put" if force else "gsp-post"
-                    if status in NO_GSP and not written and done == 0:
-                        if not endpoint.update_url:
-                            raise http_error(status, redact(endpoint.store_url or ""), "write",
-                                             "no Graph Store Protocol here and no --update-url to fall back to")
-                        log.info("no Graph Store Protocol at %s (HTTP %s); using SPARQL Update at %s",
-                                 redact(endpoint.store_url or ""), status, redact(endpoint.update_url))
-                        method = "sparql-update"
-                        target = redact(endpoint.update_url)
-                if method == "sparql-update":
-                    body = _ntriples(batch).decode("utf-8")
-                    text = f"INSERT DATA {{ GRAPH <{name}> {{\n{body}}} }}"
-                    if force and j == 0:
-                        text = f"DROP SILENT GRAPH <{name}> ;\n" + text
-                    status, detail = endpoint._update(text)
-                    how = "update-replace" if force else "update-insert"
-                if status >= 300:
-                    raise http_error(status, target, "write", detail, endpoint._user is not None)
-                done += len(batch)
-                requests += 1
-        except EndpointError as exc:
-            failure = GraphFailure(graph=name, triples=len(g), reason=str(exc), written=done)
-            raise PushError(result((failure,), tuple(n for n, _ in todo[i + 1:]))) from None
-        written.append(GraphWrite(graph=name, triples=len(g), method=how, requests=requests))
-        log.info("wrote %s (%d triples, %s)", name, len(g), how)
-    endpoint._found = None  # the store's graph list has changed
-    if prune:
-        pushed = {name for name, _ in todo}
-        stale = [g for g in endpoint.rusgraph_graphs(refresh=True) if g not in pushed and g.startswith(GRAPH_BASE)]
-        for i, name in enumerate(stale):
-            try:
-                status, detail = 405, ""
-                if method == "graph-store":
-                    status, detail = endpoint._gsp_delete(name)
-                    if status == 404:
-                        status = 200  # gone already
-                if status in NO_GSP[1:] or method != "graph-store":
-                    if not endpoint.update_url:
-                        raise http_error(status, target, "drop", detail or "the store does not take DELETE here "
-                                         "and there is no --update-url", endpoint._user is not None)
-                    status, detail = endpoint._update(f"DROP SILENT GRAPH <{name}>")
-                if status >= 300:
-                    raise http_error(status, target, "drop", detail, endpoint._user is not None)
-            except EndpointError as exc:
-                failure = GraphFailure(graph=name, triples=0, reason=f"could not drop it: {exc}")
-                raise PushError(result((failure,), tuple(stale[i + 1:]))) from None
-            dropped.append(name)
-            log.info("dropped %s (not in this push)", name)
-        endpoint._found = None
-    return result()
 
 
 def load_from_endpoint(endpoint: Endpoint, *, ontology: Sequence[Any] | None = None,

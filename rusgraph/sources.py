@@ -259,3 +259,16 @@ def load(
         shapes=_merge(shape_items),
         sources=tuple(names),
     )
+
+
+def parse_stdin(data: bytes, fmt: str) -> Graph:
+    """Parse RDF read from standard input (``-`` among the sources) in the rdflib format
+    ``fmt``; a SourceError names <stdin> and the line."""
+    g = Dataset() if fmt in QUAD_FORMATS else Graph()
+    try:
+        g.parse(data=data, format=fmt)
+    except Exception as exc:  # rdflib raises many unrelated types for bad input
+        line = _line_of(exc)
+        raise SourceError(f"cannot parse {fmt}: {_short_reason(exc)}", where="<stdin>" + (f", {line}" if line else ""),
+                          hint="fix the syntax at that place, or give the right --input-format") from exc
+    return g  # a Dataset (trig, nquads) keeps its named graphs, as a file's does

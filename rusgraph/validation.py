@@ -68,8 +68,9 @@ class ValidationReport:
 
     @property
     def conforms(self) -> bool:
-        """True when there is no Violation (Warnings and Infos do not break conformance)."""
-        return not any(r.severity == "Violation" for r in self.results)
+        """SHACL's sh:conforms: True only when there is no result of any severity (SHACL 3.1:
+        a Warning or an Info breaks conformance too). What fails a run is ``fails(level)``."""
+        return not self.results
 
     def count(self, severity: str) -> int:
         return sum(1 for r in self.results if r.severity == severity)
@@ -188,8 +189,7 @@ def validate(
         merged += kg.ontology
         _run_sparql_constraints(merged, kg.shapes, sparql_shapes, report_graph)
     results = tuple(sorted(_read_results(report_graph, kg.shapes), key=_sort_key))
-    report_graph.set((_report_node(report_graph), SH.conforms,
-                      Literal(not any(r.severity == "Violation" for r in results))))
+    report_graph.set((_report_node(report_graph), SH.conforms, Literal(not results)))  # SHACL 3.1
     return ValidationReport(results=results, graph=report_graph)
 
 

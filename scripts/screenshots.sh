@@ -3,6 +3,9 @@
 #   docs/img/graph-page.png       the interactive page (rusgraph export --format html),
 #                                 filtered to Stovner, with a search and a measure opened
 #   docs/img/coverage-matrix.png  the coverage report page (rusgraph report coverage --format html)
+#   docs/img/site-index.png       the atlas (rusgraph site, with ../shared/seeds when present):
+#   docs/img/site-measure.png     its index, a measure page with its source lines, and a city
+#   docs/img/site-goal.png        goal's page with the districts that serve it and those that do not
 #
 #   scripts/screenshots.sh                     # uses `rusgraph` from PATH (or $RUSGRAPH)
 #   RUSGRAPH=".venv/bin/rusgraph" scripts/screenshots.sh
@@ -37,3 +40,10 @@ shoot "file://$work/graph.html#district=030111&q=hasjavvenning&node=${measure//\
 
 "$RUSGRAPH" report coverage --format html -o "$work/coverage.html"
 shoot "file://$work/coverage.html" docs/img/coverage-matrix.png 1100,760
+
+sources=()
+[ -d ../shared/seeds ] && sources=(--sources ../shared/seeds)
+"$RUSGRAPH" site -d "$work/site" "${sources[@]}"
+shoot "file://$work/site/index.nb.html" docs/img/site-index.png 1400,1000
+shoot "file://$work/site/plan/030111/rusplan-2021-2024/measure/3.nb.html" docs/img/site-measure.png 1300,1500
+shoot "file://$work/site/plan/0301/strategisk-plan-rusfeltet-2018/s1-07.nb.html" docs/img/site-goal.png 1300,1300

@@ -34,6 +34,36 @@ def bundled_kg():
     return rusgraph.load()
 
 
+# ----------------------------------------------------------- reports compared across engines
+
+REPORT_PARAMS = {"district": "Grorud"}  # values for required report parameters
+REPORT_LANGS = ("nb", "en")
+
+
+def params_for(q) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """The test's values for a canned report's parameters (skips a report it has none for)."""
+    missing = [p.name for p in q.params if p.required and p.name not in REPORT_PARAMS]
+    if missing:
+        pytest.skip(f"no test value for the required parameter(s) {missing} of {q.name}")
+    return {p.name: REPORT_PARAMS[p.name] for p in q.params if p.name in REPORT_PARAMS}
+
+
+@pytest.fixture(scope="session")
+def embedded(bundled_kg):
+    """The embedded result of each (report, lang), computed once per session."""
+    from rusgraph.queries import run_query
+
+    cache: dict[tuple[str, str], object] = {}
+
+    def get(q, lang):  # type: ignore[no-untyped-def]
+        key = (q.name, lang)
+        if key not in cache:
+            cache[key] = run_query(bundled_kg, q, params_for(q), lang=lang)
+        return cache[key]
+
+    return get
+
+
 @pytest.fixture(scope="session")
 def upper_dir() -> Path:
     from rusgraph.sources import bundled_data_sources

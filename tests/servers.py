@@ -1,6 +1,7 @@
-"""Test helpers: a real Oxigraph server from the PyPI package, and a tiny stdlib HTTP server
-that misbehaves on purpose. Loopback addresses only; every loop is bounded; every process
-started here is stopped by its pid."""
+"""Test helpers: a real Oxigraph server from the PyPI package, a real Virtuoso from Debian's
+virtuoso-opensource (its own temporary database and ini; skipped where virtuoso-t is absent),
+and a tiny stdlib HTTP server that misbehaves on purpose. Loopback addresses only; every loop
+is bounded; every process started here is stopped by its pid."""
 
 from __future__ import annotations
 
@@ -240,3 +241,136 @@ def listener() -> Iterator[Listener]:
         done.set()
         thread.join(timeout=5)
         sock.close()
+
+
+# ------------------------------------------------------------------ Virtuoso (Debian package)
+
+VIRTUOSO_INI = """\
+[Database]
+DatabaseFile       = {db}/virtuoso.db
+ErrorLogFile       = {db}/virtuoso.log
+LockFile           = {db}/virtuoso.lck
+TransactionFile    = {db}/virtuoso.trx
+xa_persistent_file = {db}/virtuoso.pxa
+ErrorLogLevel      = 7
+FileExtend         = 200
+MaxCheckpointRemap = 2000
+Striping           = 0
+TempStorage        = TempDatabase
+
+[TempDatabase]
+DatabaseFile       = {db}/virtuoso-temp.db
+TransactionFile    = {db}/virtuoso-temp.trx
+MaxCheckpointRemap = 2000
+Striping           = 0
+
+[Parameters]
+ServerPort               = {host}:{sql_port}
+DisableUnixSocket        = 1
+DisableTcpSocket         = 0
+MaxClientConnections     = 10
+CheckpointInterval       = 60
+CaseMode                 = 2
+AllowOSCalls             = 0
+DirsAllowed              = ., {db}
+ThreadsPerQuery          = 2
+NumberOfBuffers          = 10000
+MaxDirtyBuffers          = 6000
+MaxQueryMem              = 1G
+
+[HTTPServer]
+ServerPort                  = {host}:{http_port}
+ServerRoot                  = {db}
+MaxClientConnections        = 10
+ServerThreads               = 10
+EnabledDavVSP               = 0
+HTTPProxyEnabled            = 0
+Charset                     = UTF-8
+
+[SPARQL]
+ResultSetMaxRows           = 10000
+MaxQueryCostEstimationTime = 400
+MaxQueryExecutionTime      = 60
+"""
+
+
+def virtuoso_program() -> str | None:
+    """The Debian package's server binary, or None where it is not installed."""
+    import shutil
+
+    return shutil.which("virtuoso-t")
+
+
+@dataclass
+class Virtuoso:
+    process: subprocess.Popen
+    http_port: int
+    sql_port: int
+    user: str
+    password: str
+    location: Path
+
+    @property
+    def base(self) -> str:
+        return f"http://{HOST}:{self.http_port}"
+
+    @property
+    def query(self) -> str:
+        return self.base + "/sparql"
+
+    @property
+    def update(self) -> str:
+        """SPARQL Update with authentication (Digest)."""
+        return self.base + "/sparql-auth"
+
+    @property
+    def store(self) -> str:
+        """The Graph Store Protocol with authentication (Digest)."""
+        return self.base + "/sparql-graph-crud-auth"
+
+    def isql(self, sql: str, timeout: float = 60) -> str:
+        """Run SQL through Debian's isql-vt as dba (the test's own database only)."""
+        import shutil
+
+        isql = shutil.which("isql-vt") or shutil.which("isql")
+        if isql is None:
+            raise RuntimeError("isql-vt not found beside virtuoso-t")
+        done = subprocess.run([isql, f"{HOST}:{self.sql_port}", self.user, self.password, "VERBOSE=OFF",
+                               "BANNER=OFF", "PROMPT=OFF", "ERRORS=STDOUT", f"EXEC={sql}"],
+                              capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+        if done.returncode != 0 or "*** Error" in done.stdout:
+            raise RuntimeError(f"isql failed: {done.stdout} {done.stderr}")
+        return done.stdout
+
+
+@contextmanager
+def virtuoso_server(location: Path, *, password: str = "rusgraph-test-pw") -> Iterator[Virtuoso]:
+    """Debian's ``virtuoso-t`` on a fresh database in ``location``: an ini of our own binds the
+    SQL and HTTP listeners to 127.0.0.1 on free ports; the dba password is changed from the
+    default before the test sees the server; stopped by pid (SIGTERM makes it checkpoint and
+    exit). Skips the test where the package is not installed."""
+    import pytest
+
+    program = virtuoso_program()
+    if program is None:
+        pytest.skip("virtuoso-t not installed (Debian package virtuoso-opensource; .ci/run installs it)")
+    location.mkdir(parents=True, exist_ok=True)
+    sql_port, http_port = free_port(), free_port()
+    while http_port == sql_port:
+        http_port = free_port()
+    ini = location / "virtuoso.ini"
+    ini.write_text(VIRTUOSO_INI.format(db=location, host=HOST, sql_port=sql_port, http_port=http_port),
+                   encoding="utf-8")
+    log = open(location / "stdout.log", "wb")  # noqa: SIM115 - closed below
+    # -f: stay in the foreground, so the pid we hold is the server's own.
+    process = subprocess.Popen([program, "-f", "-c", str(ini)], cwd=location,
+                               stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    try:
+        server = Virtuoso(process, http_port, sql_port, "dba", "dba", location)
+        wait_until_up(server.query + "?query=ASK%7B%7D", process, timeout=120)
+        server.isql(f"USER_SET_PASSWORD('dba', '{password}')")
+        server.password = password
+        yield server
+    finally:
+        stop_pid(process, timeout=60)
+        log.close()

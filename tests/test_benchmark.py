@@ -33,8 +33,9 @@ def test_benchmark_tiny(tmp_path):
     (result,) = doc["results"]
     assert result["size"] == "tiny" and result["measures"] == 60
     assert result["equal"] == {"validation": "same", "reports": "same", "export": "same", "infer": "same"}
-    assert set(result["fast"]["steps"]) == {"load", "validate", "reports", "export", "infer"}
+    assert set(result["fast"]["steps"]) == {"load", "validate", "reports", "export", "site", "infer"}
     assert result["fast"]["steps"]["validate"]["detail"]["Violation"] > 0  # broken on purpose
+    assert result["fast"]["steps"]["site"]["detail"]["pages"] > 2 * 60  # every measure in nb and en, and more
     assert doc["machine"]["cpus"] and "loadavg_start" in doc["machine"]
 
 

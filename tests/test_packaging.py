@@ -34,6 +34,9 @@ def test_wheel_mirrors_the_resource_dirs(wheel):
     if tracked.returncode != 0 or not tracked.stdout.strip():
         pytest.skip("not a git checkout: cannot list the tracked resource files")
     expected = {f"rusgraph/_resources/{p}" for p in tracked.stdout.split()}
+    examples = subprocess.run(["git", "ls-files", "tests/data/shapes"], cwd=ROOT, capture_output=True, text=True)
+    # the shapes' failing fixtures, which the atlas's rules page shows
+    expected |= {f"rusgraph/_resources/shape-examples/{Path(p).name}" for p in examples.stdout.split()}
     with zipfile.ZipFile(wheel) as z:
         names = {n for n in z.namelist() if n.startswith("rusgraph/_resources/")}
     assert expected <= names
@@ -64,6 +67,13 @@ def test_installed_wheel_runs_outside_the_checkout(wheel, tmp_path):
     assert lines[0] == "district,strategy,placed,stated,curated,measures"
     # five districts with plans x the city's three strategies, and Ullern's own fourth
     assert len(lines) == 1 + 5 * 3 + 1
+    # the atlas: its assets, the vendored search with its licence, the shapes' failing examples
+    r = subprocess.run([str(exe), "site", "-d", "site"], cwd=work, env=env, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    site = work / "site"
+    assert (site / "vendor" / "minisearch.js").is_file() and (site / "vendor" / "LICENSE.minisearch").is_file()
+    assert (site / "assets" / "site.js").is_file() and (site / "plan" / "030111" / "rusplan-2021-2024.nb.html").is_file()
+    assert "MeasureTextShape--no-text.ttl" in (site / "shapes.nb.html").read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")

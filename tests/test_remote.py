@@ -17,21 +17,15 @@ from rusgraph.errors import EndpointError
 from rusgraph.formats import write_select
 from rusgraph.graph import ONTOLOGY_GRAPH
 from rusgraph.queries import list_queries, run_query
-from rusgraph.remote import Endpoint, PushError, push, redact
+from rusgraph.push import PushError, push
+from rusgraph.remote import Endpoint, redact
 
+from .conftest import REPORT_LANGS, params_for
 from .servers import Reply, fake_store, free_port, json_reply, oxigraph_server
 
-PARAMS = {"district": "Grorud"}  # values for required report parameters
-LANGS = ("nb", "en")
+LANGS = REPORT_LANGS
 QUERIES = list_queries()
 COUNT_QUADS = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
-
-
-def params_for(q) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    missing = [p.name for p in q.params if p.required and p.name not in PARAMS]
-    if missing:
-        pytest.skip(f"no test value for the required parameter(s) {missing} of {q.name}")
-    return {p.name: PARAMS[p.name] for p in q.params if p.name in PARAMS}
 
 
 def quads(endpoint: Endpoint) -> int:
@@ -40,20 +34,6 @@ def quads(endpoint: Endpoint) -> int:
 
 def expected_quads(kg) -> int:  # type: ignore[no-untyped-def]
     return len(kg.ontology) + sum(len(g) for g in kg.parts.values())
-
-
-@pytest.fixture(scope="session")
-def embedded(bundled_kg):
-    """The embedded result of each (report, lang), computed once."""
-    cache: dict[tuple[str, str], object] = {}
-
-    def get(q, lang):  # type: ignore[no-untyped-def]
-        key = (q.name, lang)
-        if key not in cache:
-            cache[key] = run_query(bundled_kg, q, params_for(q), lang=lang)
-        return cache[key]
-
-    return get
 
 
 @pytest.fixture(scope="module")
@@ -193,7 +173,7 @@ def test_prune_drops_graphs_this_push_did_not_write(bundled_kg, fresh, how):
                 else Endpoint(fresh.query, update_url=fresh.update))
     push(bundled_kg, endpoint)
     foreign = "https://example.org/not-ours"
-    Endpoint(fresh.query, update_url=fresh.update)._update(
+    Endpoint(fresh.query, update_url=fresh.update).update(
         f"INSERT DATA {{ GRAPH <{foreign}> {{ <https://example.org/s> <https://example.org/p> 1 }} }}")
     gone = URIRef("https://w3id.org/rusgraph/graph/plans/030110-grorud")
     fewer = replace(bundled_kg, parts={k: v for k, v in bundled_kg.parts.items() if k != gone})
@@ -397,8 +377,13 @@ def test_auto_dataset_is_sent_as_protocol_parameters():
 
 
 def test_push_partial_failure_is_reported(runner, bundled_kg):
+    count = json.dumps({"head": {"vars": ["n"]}, "results": {"bindings": [
+        {"n": {"type": "literal", "value": "388", "datatype": "http://www.w3.org/2001/XMLSchema#integer"}}]}})
+
     def respond(m, p, b):  # type: ignore[no-untyped-def]
-        writes = sum(1 for r in fake.requests if r[0] in ("POST", "PUT"))
+        if p.startswith("/sparql"):  # the size check after a replacing PUT
+            return json_reply(count)
+        writes = sum(1 for r in fake.requests if r[0] in ("POST", "PUT") and r[1].startswith("/store"))
         return Reply(201) if writes <= 2 else Reply(500, b"disk full")
 
     with fake_store(respond) as fake:

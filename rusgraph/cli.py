@@ -591,22 +591,28 @@ def report(ctx, name, data, ontology, no_ontology, inference, list_, all_, param
     kg = _target(remote, data, ontology, no_ontology, inference)
     from .reports import check_basis
 
-    check_basis(kg, values.get("district") if any(p.name == "district" for p in query.params) else None)
+    district = values.get("district") if any(p.name == "district" for p in query.params) else None
     if query.name == "district" and query.path and fmt == "html":  # the printable page to hand on
         from .district_page import district_findings, district_page
 
+        check_basis(kg, district)
         found = district_findings(kg, values["district"], lang=lang) if remote is None else None
         _emit(district_page(kg, values["district"], lang=lang, findings=found), output)
         return
-    _print_select(kg, query, values, fmt, lang, output)
+    # an empty table is checked before it is printed: no plans, no strategies or an unknown
+    # district is exit 2 with the reason, never an empty table with exit 0
+    _print_select(kg, query, values, fmt, lang, output, when_empty=lambda: check_basis(kg, district))
 
 
-def _print_select(kg, query, params, fmt, lang, output):  # type: ignore[no-untyped-def]
-    """Any answer in --format: SELECT/ASK as a table or SPARQL results, a graph as RDF."""
+def _print_select(kg, query, params, fmt, lang, output, when_empty=None):  # type: ignore[no-untyped-def]
+    """Any answer in --format: SELECT/ASK as a table or SPARQL results, a graph as RDF.
+    ``when_empty`` runs before an empty SELECT table is printed (it may raise)."""
     from .formats import Labeler, write_result
     from .queries import run_query
 
     result = run_query(kg, query, params, lang=lang)
+    if when_empty is not None and result.kind == "select" and not result.rows:
+        when_empty()
     options: dict[str, Any] = {}
     if result.kind == "select":
         options = dict(labeler=Labeler(_label_graph(kg, result, fmt), lang), title=query.title(lang), lang=lang)

@@ -66,6 +66,7 @@ def _what(m: re.Match, group: str = "what") -> str:
 # (English pattern, Norwegian wording): the messages of rusgraph.spreadsheet, fully matched
 MESSAGES: list[tuple[str, Any]] = [
     (r"not an Excel workbook \(\.xlsx\): (?P<x>.*)", "ikke en Excel-arbeidsbok (.xlsx): {x}"),
+    (r"the workbook is damaged: (?P<x>.*)", "arbeidsboken er skadet: {x}"),
     (r"no sheet named Tiltak \(or Measures\)", "ingen ark med navnet Tiltak (eller Measures)"),
     (r"no sheet named Plan", "ingen ark med navnet Plan"),
     (r"merged cells (?P<x>.*)", "sammenslåtte celler {x}"),
@@ -133,6 +134,8 @@ HINTS: list[tuple[str, Any]] = [
     (r"write it in column (?P<x>.*)", "skriv den i kolonnen {x}"),
     (r"it cannot be linked from this column", "den kan ikke kobles fra denne kolonnen"),
     (r"save the file from Excel as 'Excel Workbook \(\*\.xlsx\)'", "lagre filen fra Excel som «Excel-arbeidsbok (*.xlsx)»"),
+    (r"open it in Excel and save it again as 'Excel Workbook \(\*\.xlsx\)'",
+     "åpne den i Excel og lagre den på nytt som «Excel-arbeidsbok (*.xlsx)»"),
     (r"unmerge them and write the value in every row it belongs to",
      "del opp cellene og skriv verdien i hver rad den hører til"),
     (r"type the value itself: rusgraph reads values, not formulas", "skriv inn selve verdien: rusgraph leser verdier, ikke formler"),

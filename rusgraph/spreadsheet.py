@@ -622,17 +622,27 @@ def read_xlsx(path: Path) -> RawPlan:
     import openpyxl
     from openpyxl.utils.cell import range_boundaries
 
+    import zipfile
+    import zlib
+
     name = path.name
-    parts = _check_package(path, name)
+    # A damaged package can fail anywhere a part is unpacked, while the sheets stream too:
+    # a bad CRC or deflate stream, an unsupported compression method, an encrypted part.
+    damaged = (zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError, RuntimeError)
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
-    except Exception as exc:  # BadZipFile, InvalidFileException, KeyError, XML errors ...
-        raise _error(f"not an Excel workbook (.xlsx): {' '.join(str(exc).split())[:200]}", name,
-                     "save the file from Excel as 'Excel Workbook (*.xlsx)'") from None
-    try:
-        return _read_workbook(wb, path, parts, range_boundaries)
-    finally:
-        wb.close()
+        parts = _check_package(path, name)
+        try:
+            wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
+        except Exception as exc:  # BadZipFile, InvalidFileException, KeyError, XML errors ...
+            raise _error(f"not an Excel workbook (.xlsx): {' '.join(str(exc).split())[:200]}", name,
+                         "save the file from Excel as 'Excel Workbook (*.xlsx)'") from None
+        try:
+            return _read_workbook(wb, path, parts, range_boundaries)
+        finally:
+            wb.close()
+    except damaged as exc:
+        raise _error(f"the workbook is damaged: {' '.join(str(exc).split())[:200]}", name,
+                     "open it in Excel and save it again as 'Excel Workbook (*.xlsx)'") from None
 
 
 def _read_workbook(wb, path: Path, parts: dict[str, str], range_boundaries) -> RawPlan:  # type: ignore[no-untyped-def]

@@ -12,7 +12,6 @@ from typing import Any, Callable
 
 from .queries import QueryResult
 
-MATRIX_REPORTS = ("coverage", "standards", "themes", "national")
 
 _CSS = """
 body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:2rem;color:#1d2330}
@@ -74,7 +73,6 @@ MATRIX_AXES: dict[str, tuple[str, str]] = {
     "coverage": ("district", "strategy"), "standards": ("standard", "district"),
     "themes": ("theme", "district"), "national": ("national_goal", "district"),
 }
-MATRIX_REPORTS = tuple(MATRIX_AXES)
 
 _STATED, _CURATED = "#1f5ea8", "#f2b84b"
 

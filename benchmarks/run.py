@@ -11,7 +11,7 @@ CPU seconds of all its workers) -> [OWL-RL inference with --infer] twice, each i
 child process:
 
 - fast: what rusgraph runs by default when pyoxigraph is installed (Oxigraph store, SHACL
-  compiled to SPARQL on it, OWL 2 RL by rusgraph.rules, the ontology's fragment compiled);
+  compiled to SPARQL on it, OWL 2 RL by rusgraph.inference.rules, the ontology's fragment compiled);
 - baseline: the reference engines, chosen explicitly: ``sources.load_with_rdflib`` (rdflib
   parse), ``validate(engine="reference")`` (plain pySHACL, inference none),
   ``run_query(engine="reference")`` (rdflib SPARQL), rdflib's N-Triples serializer and
@@ -77,10 +77,10 @@ def child(engine: str, data: Path, out: Path, infer: bool) -> int:
 
     logging.getLogger("rdflib.term").setLevel(logging.CRITICAL)  # the broken deadlines on purpose
     import rusgraph
-    from rusgraph import engine as eng
-    from rusgraph.queries import list_queries, run_query
-    from rusgraph.resources import bundled_dir
-    from rusgraph.sources import bundled_data_sources, load_with_rdflib
+    from rusgraph.graph import engine as eng
+    from rusgraph.reports.queries import list_queries, run_query
+    from rusgraph.graph.resources import bundled_dir
+    from rusgraph.graph.sources import bundled_data_sources, load_with_rdflib
 
     which = "reference" if engine == "baseline" else "fast"
     answers: dict[str, object] = {"engine": eng.describe() if which == "fast" else "rdflib, pyshacl, owlrl"}
@@ -116,7 +116,7 @@ def child(engine: str, data: Path, out: Path, infer: bool) -> int:
     out.write_text(json.dumps(answers))
 
     # export as `rusgraph export --format nt -o FILE` does it
-    from rusgraph.export import write_export
+    from rusgraph.exports.writer import write_export
 
     target = out.with_name(out.stem + "-export.nt")
     t = time.perf_counter()
@@ -137,7 +137,7 @@ def child(engine: str, data: Path, out: Path, infer: bool) -> int:
     out.write_text(json.dumps(answers))
 
     if engine == "fast":  # the atlas, as `rusgraph site -d DIR` writes it (pages in forked workers)
-        from rusgraph.atlas import build_site
+        from rusgraph.site.atlas import build_site
 
         site_dir = out.with_name(out.stem + "-site")
         cpu = lambda: sum(getattr(resource.getrusage(w), f) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)  # noqa: E731
@@ -328,7 +328,7 @@ def table(results: list[dict]) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", default="oslo", help="Comma-separated: " + ", ".join(generate.SIZES) + " (default oslo).")
-    ap.add_argument("--infer", action="store_true", help="Also time OWL-RL inference (rusgraph.rules vs owlrl).")
+    ap.add_argument("--infer", action="store_true", help="Also time OWL-RL inference (rusgraph.inference.rules vs owlrl).")
     ap.add_argument("--infer-max", type=int, default=100000,
                     help="Largest size (measures) to infer at (default 100,000).")
     ap.add_argument("--baseline", choices=("auto", "always", "never"), default="auto",

@@ -38,7 +38,7 @@ def write_plan(path: Path, rows: int) -> None:
     """A filled template of ``rows`` measures (openpyxl's write-only mode: flat memory)."""
     from openpyxl import Workbook
 
-    from rusgraph import spreadsheet as s
+    from rusgraph.sheets import spreadsheet as s
 
     vocab = s.load_vocab()
     fields, sample = s.record_to_sheet(s.bundled_record("Grorud", vocab=vocab), vocab, "nb")
@@ -58,7 +58,7 @@ def write_plan(path: Path, rows: int) -> None:
 
 def template(path: Path) -> Path:
     """The empty template, as `rusgraph template -o` writes it (about 17 KB)."""
-    from rusgraph.spreadsheet import write_template
+    from rusgraph.sheets.spreadsheet import write_template
 
     return write_template(path)
 

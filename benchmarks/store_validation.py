@@ -8,7 +8,7 @@ on 127.0.0.1 (a free port, a temporary directory; stopped by its pid), then runs
 child process each:
 
 - store: what ``rusgraph validate --endpoint URL --graphs store`` does now
-  (rusgraph.storeshacl): the compiled shapes as SPARQL queries on the server's default graph
+  (rusgraph.validation.at_store): the compiled shapes as SPARQL queries on the server's default graph
   (the union of the pushed graphs), then the findings' labels. (Without ``--graphs store``
   the queries name every pushed graph as the default graph, one per plan: 300 at national
   size, 1,250 at 100k, and Oxigraph 0.5 evaluates such a dataset about as many times slower;
@@ -52,11 +52,11 @@ TIMEOUT = 1800.0  # seconds for one answer from the server
 
 def _child(mode: str, url: str, data: Path) -> dict:
     import rusgraph
-    from rusgraph.findings import findings
-    from rusgraph.remote import Endpoint, load_from_endpoint
-    from rusgraph.sources import load
-    from rusgraph.storeshacl import validate_at_endpoint
-    from rusgraph.validation import validate
+    from rusgraph.validation.findings import findings
+    from rusgraph.remote.endpoint import Endpoint, load_from_endpoint
+    from rusgraph.graph.sources import load
+    from rusgraph.validation.at_store import validate_at_endpoint
+    from rusgraph.validation.validator import validate
 
     start = time.perf_counter()
     if mode == "store":
@@ -85,7 +85,7 @@ def _free_port() -> int:
 
 
 def _serve(location: Path) -> tuple[subprocess.Popen, str]:
-    from rusgraph.server import find_oxigraph
+    from rusgraph.remote.server import find_oxigraph
 
     port = _free_port()
     proc = subprocess.Popen([find_oxigraph(), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
@@ -125,8 +125,8 @@ def main() -> None:
         print(json.dumps(_child(args.child, args.url, args.data)))
         return
     import rusgraph
-    from rusgraph.push import push
-    from rusgraph.remote import Endpoint
+    from rusgraph.remote.push import push
+    from rusgraph.remote.endpoint import Endpoint
 
     rows = []
     for name in args.sizes.split(","):

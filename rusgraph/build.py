@@ -23,7 +23,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, RDF, SKOS, XSD
 
 from .errors import BuildError
-from .namespaces import (
+from .graph.namespaces import (
     ORG,
     RUS,
     bind_prefixes,
@@ -648,7 +648,7 @@ def to_turtle(g: Graph) -> str:
         for term in t:
             if isinstance(term, BNode):
                 raise BuildError("generated data must not contain blank nodes")
-    from .formats import serialize_graph
+    from .reports.formats import serialize_graph
 
     return serialize_graph(g, "turtle")
 
@@ -698,7 +698,7 @@ def build(src_dir: Path) -> dict[str, str]:
 def main(argv: list[str] | None = None) -> int:
     import argparse
 
-    from .resources import checkout_root
+    from .graph.resources import checkout_root
 
     ap = argparse.ArgumentParser(prog="python -m rusgraph.build", description=__doc__)
     ap.add_argument("--check", action="store_true", help="exit 1 if data/ differs from the build")

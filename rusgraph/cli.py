@@ -18,7 +18,7 @@ import click
 EXIT_OK, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
 SELECT_FORMATS = ("table", "csv", "tsv", "json", "md", "html")
 RDF_FORMATS = ("turtle", "nt", "trig", "nquads", "json-ld", "xml")
-# Names rdflib, Jena riot and ROBOT users type (rusgraph.formats.GRAPH_ALIASES; a test keeps them equal).
+# Names rdflib, Jena riot and ROBOT users type (rusgraph.reports.formats.GRAPH_ALIASES; a test keeps them equal).
 RDF_ALIASES = ("ttl", "ntriples", "n-triples", "nq", "n-quads", "jsonld", "rdf/xml", "rdfxml", "rdf")
 # A query's answer: a SELECT/ASK result (srx = SPARQL XML results, srj = SPARQL JSON) or a graph.
 RESULT_FORMATS = (*SELECT_FORMATS, "srx", "srj", "markdown", *RDF_FORMATS, *RDF_ALIASES)
@@ -40,7 +40,7 @@ def _handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
         except SpreadsheetError as exc:  # every bad cell, in --lang; as data under --format json|csv
             if _debug():
                 raise
-            from .sheet_errors import for_planner, render
+            from .sheets.problems import for_planner, render
 
             if not for_planner(exc):
                 raise CliError(str(exc)) from None
@@ -196,8 +196,8 @@ def _stdin_sources(items: list[Any]) -> list[Any]:
         raise CliError("standard input ('-') can be read only once")
     if "-" not in items:
         return items
-    from .formats import graph_format
-    from .sources import parse_stdin
+    from .reports.formats import graph_format
+    from .graph.sources import parse_stdin
 
     fmt = graph_format(click.get_current_context().meta.get("rusgraph.input_format", "turtle")).rdflib_name
     graph = parse_stdin(click.get_binary_stream("stdin").read(), fmt)
@@ -259,7 +259,7 @@ def endpoint_options(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _connect(remote: dict[str, Any]):  # type: ignore[no-untyped-def]
-    from .remote import Endpoint
+    from .remote.endpoint import Endpoint
 
     return Endpoint(remote["endpoint"], update_url=remote.get("update_url"), store_url=remote.get("store_url"),
                     user=remote.get("user"), password=remote.get("password"), timeout=remote["timeout"],
@@ -278,8 +278,8 @@ def _target(remote: dict[str, Any] | None, data, ontology, no_ontology, inferenc
 
 def _fetch(remote, data, ontology, no_ontology, inference, shapes):  # type: ignore[no-untyped-def]
     """A KnowledgeGraph of the store's data with the local (bundled by default) ontology and shapes."""
-    from .inference import infer
-    from .remote import load_from_endpoint
+    from .inference.reasoner import infer
+    from .remote.endpoint import load_from_endpoint
 
     if data or _with_bundled():
         raise CliError("give DATA (or --with-bundled) or --endpoint, not both")
@@ -293,8 +293,8 @@ def _validate_at_store(remote, data, ontology, no_ontology, inference, shapes, e
     """(kg, report): the compiled shapes run on the store when it can give a local run's
     results; else (fetched kg, None) for validating a fetched copy here."""
     if engine == "fast" and not (data or ontology or no_ontology or inference != "none"):
-        from .sources import load
-        from .storeshacl import validate_at_endpoint
+        from .graph.sources import load
+        from .validation.at_store import validate_at_endpoint
 
         done = validate_at_endpoint(_connect(remote), load([], shapes=list(shapes) if shapes else None))
         if done is not None:
@@ -308,7 +308,7 @@ def _label_graph(target, result, fmt):  # type: ignore[no-untyped-def]
     """The graph labels come from: the local union, or the labels of the result's IRIs
     fetched from the endpoint (only for the formats that show labels)."""
     if not hasattr(target, "run_sparql"):
-        from .engine import lookup_graph
+        from .graph.engine import lookup_graph
 
         return lookup_graph(target)
     if fmt.lower() in ("csv", "tsv", "json", "srj", "srx", "xml"):  # exact values, no labels: spare the round trip
@@ -328,8 +328,8 @@ def _load(data: tuple[str, ...], ontology: tuple[str, ...], no_ontology: bool, i
 def _load_inputs(data, ontology, no_ontology, inference, *, shapes=None, upper="", note=True):  # type: ignore[no-untyped-def]
     from dataclasses import replace
 
-    from .inference import infer
-    from .userdata import UPPER_LEVELS, load_inputs
+    from .inference.reasoner import infer
+    from .graph.userdata import UPPER_LEVELS, load_inputs
 
     onto = [] if no_ontology else (list(ontology) or None)
     loaded = load_inputs(_stdin_sources(list(data)), ontology=onto, shapes=list(shapes) if shapes else None,
@@ -342,7 +342,7 @@ def _load_inputs(data, ontology, no_ontology, inference, *, shapes=None, upper="
         click.echo("note: DATA put beside the bundled data (five plans and the levels above them)", err=True)
     kg = loaded.kg
     if logging.getLogger("rusgraph").isEnabledFor(logging.INFO):  # counting may parse (rdflib path)
-        from .engine import data_size
+        from .graph.engine import data_size
 
         _info(f"loaded {data_size(kg)} data triples from {len(kg.parts)} source(s)")
     if inference != "none":
@@ -412,7 +412,7 @@ def main(ctx: click.Context, verbose: int, debug: bool, store_dir: str | None, r
     """
     ctx.obj = {"debug": debug, "verbose": verbose, "store": store_dir}
     if raw_cells:
-        from .formats import raw_cells as keep_cells
+        from .reports.formats import raw_cells as keep_cells
 
         ctx.with_resource(keep_cells())
     level = logging.WARNING if verbose == 0 and not debug else (logging.INFO if verbose == 1 else logging.DEBUG)
@@ -460,9 +460,9 @@ def validate(data, ontology, no_ontology, inference, shapes, fmt, fail_on, distr
     plans. With --engine reference, --ontology or --inference (or shapes the compiler does
     not take), the data is read from the store (one CONSTRUCT per graph) and checked here.
     """
-    from .findings import findings, known_district, matches_district, render_csv, render_json
-    from .findings_text import summary
-    from .validation import validate as run_validate
+    from .validation.findings import findings, known_district, matches_district, render_csv, render_json
+    from .validation.findings_text import summary
+    from .validation.validator import validate as run_validate
 
     sheets: tuple = ()  # plan spreadsheets (.xlsx, .csv) among DATA, imported in memory
     report = None  # set here when the shapes ran at the store
@@ -477,15 +477,15 @@ def validate(data, ontology, no_ontology, inference, shapes, fmt, fail_on, distr
         report = run_validate(kg, engine=engine)
     found = [f for f in findings(report, kg, lang=lang) if matches_district(f, district, kg)]
     if fmt == "text":  # for planners: summary first, rules in plain words, grouped, worst first
-        from . import findings_text as ft
-        from .spreadsheet import place
+        from .validation import findings_text as ft
+        from .sheets.spreadsheet import place
 
         items = ft.placed_items(place(found, sheets), kg, lang) if sheets else ft.items(found, kg, lang)
         verbose = bool(click.get_current_context().find_root().obj.get("verbose"))
         text = ft.render(items, kg.shapes, lang, verbose=verbose,
                          plans=ft.checked_plans(kg, district) if remote is None else None)
     elif sheets and fmt != "turtle":  # results placed on sheet, row and column
-        from .spreadsheet import place, render_placed
+        from .sheets.spreadsheet import place, render_placed
 
         text = render_placed(place(found, sheets), fmt, lang)
     elif fmt == "json":
@@ -493,7 +493,7 @@ def validate(data, ontology, no_ontology, inference, shapes, fmt, fail_on, distr
     elif fmt == "csv":
         text = render_csv(found, lang)
     else:
-        from .formats import serialize_graph
+        from .reports.formats import serialize_graph
 
         text = serialize_graph(report.graph, "turtle")
     _emit(text, output)
@@ -551,11 +551,11 @@ def report(ctx, name, data, ontology, no_ontology, inference, list_, all_, param
       rusgraph report --all --format html -d reports/
       rusgraph report coverage --endpoint http://localhost:7878/query --format csv
     """
-    from .queries import check_params, get_query, list_queries
+    from .reports.queries import check_params, get_query, list_queries
 
     if help_:
         if name and not all_:
-            from .reports import report_help
+            from .reports.writer import report_help
 
             click.echo(report_help(get_query(name), lang, formats=SELECT_FORMATS), nl=False)
         else:
@@ -573,7 +573,7 @@ def report(ctx, name, data, ontology, no_ontology, inference, list_, all_, param
             raise CliError("--all works on local data; run the reports one by one with --endpoint")
         if params or output:
             raise CliError("--all writes every report into --output-dir: leave out --param and -o")
-        from .reports import check_basis, write_all
+        from .reports.writer import check_basis, write_all
 
         fmt = {"srj": "json", "markdown": "md"}.get(fmt.lower(), fmt.lower())
         if fmt not in SELECT_FORMATS:
@@ -589,11 +589,11 @@ def report(ctx, name, data, ontology, no_ontology, inference, list_, all_, param
     values = _parse_params(params)
     check_params(query, values)
     kg = _target(remote, data, ontology, no_ontology, inference)
-    from .reports import check_basis
+    from .reports.writer import check_basis
 
     district = values.get("district") if any(p.name == "district" for p in query.params) else None
     if query.name == "district" and query.path and fmt == "html":  # the printable page to hand on
-        from .district_page import district_findings, district_page
+        from .reports.district_page import district_findings, district_page
 
         check_basis(kg, district)
         found = district_findings(kg, values["district"], lang=lang) if remote is None else None
@@ -607,8 +607,8 @@ def report(ctx, name, data, ontology, no_ontology, inference, list_, all_, param
 def _print_select(kg, query, params, fmt, lang, output, when_empty=None):  # type: ignore[no-untyped-def]
     """Any answer in --format: SELECT/ASK as a table or SPARQL results, a graph as RDF.
     ``when_empty`` runs before an empty SELECT table is printed (it may raise)."""
-    from .formats import Labeler, write_result
-    from .queries import run_query
+    from .reports.formats import Labeler, write_result
+    from .reports.queries import run_query
 
     result = run_query(kg, query, params, lang=lang)
     if when_empty is not None and result.kind == "select" and not result.rows:
@@ -659,8 +659,8 @@ def query(query_file, data, ontology, no_ontology, inference, text, params, fmt,
     import re
     from dataclasses import replace
 
-    from .namespaces import PREFIXES
-    from .queries import get_query, query_from_text
+    from .graph.namespaces import PREFIXES
+    from .reports.queries import get_query, query_from_text
 
     if text and query_file and not query_file.endswith(".rq"):
         data = (query_file, *data)  # with -e, every path is DATA: rusgraph query -e TEXT plan.ttl
@@ -726,24 +726,24 @@ def export(data, ontology, no_ontology, inference, fmt, with_inferred, without_o
       rusgraph export --format html --district Stovner --lang en -o stovner.html
       rusgraph export --format xlsx --district Grorud -o grorud.xlsx
     """
-    from .export import export as run_export, export_format, write_export
+    from .exports.writer import export as run_export, export_format, write_export
 
     fmt = fmt.lower() if fmt.lower() in PLAN_FORMATS else export_format(fmt)
     if fmt in PLAN_FORMATS:  # xlsx, plan-csv: a bundled plan in the planners' template
-        from .spreadsheet import export_for_cli
+        from .sheets.spreadsheet import export_for_cli
 
         text = export_for_cli(fmt, district, data, lang, output)
         click.echo(f"wrote {output}", err=True) if output else click.echo(text, nl=False)
         return
     kg = _load(data, ontology, no_ontology, "none")
     if district:
-        from .districts import resolve_district
+        from .graph.districts import resolve_district
 
         resolve_district(kg, district)  # an unknown district fails before any inference
     if with_inferred and inference == "none":
         inference = "owlrl"
     if inference != "none":
-        from .inference import infer as run_infer
+        from .inference.reasoner import infer as run_infer
 
         kg = run_infer(kg, inference)
         _info(f"inferred {kg.inferred_count()} triples ({inference})")
@@ -783,7 +783,7 @@ def site(data, ontology, no_ontology, inference, output_dir, sources, lang):  # 
     """
     import os
 
-    from .atlas import build_site
+    from .site.atlas import build_site
 
     kg = _load(data, ontology, no_ontology, inference, upper="plan")
     try:
@@ -818,7 +818,7 @@ def template(output, lang):  # type: ignore[no-untyped-def]
       rusgraph template -o plan.xlsx
       rusgraph template -o plan.csv --lang en
     """
-    from .spreadsheet import write_template
+    from .sheets.spreadsheet import write_template
 
     write_template(output, lang)
     click.echo(f"wrote {output}", err=True)
@@ -841,7 +841,7 @@ def import_(spreadsheet, output, lang):  # type: ignore[no-untyped-def]
       rusgraph import plan.xlsx -o plan.ttl
       rusgraph import plan.csv > plan.ttl
     """
-    from .spreadsheet import import_plan
+    from .sheets.spreadsheet import import_plan
 
     plan = import_plan(spreadsheet)
     _emit(plan.turtle(), output)
@@ -876,7 +876,7 @@ def diff(old, new, fmt, district, lang, output):  # type: ignore[no-untyped-def]
       rusgraph diff data/plans/030110-grorud.ttl grorud-2025.xlsx --format csv -o changes.csv
       rusgraph diff grorud-2024.xlsx grorud-2025.xlsx --format html --lang en -o changes.html
     """
-    from .diff import diff_files, render, summary
+    from .reports.diff import diff_files, render, summary
 
     result = diff_files(old, new, district=district)
     _emit(render(result, fmt, lang), output)
@@ -905,8 +905,8 @@ def infer(data, ontology, no_ontology, inference, profile, fmt, keep_trivial, ou
       rusgraph infer --profile owlrl -o inferred.ttl
       rusgraph infer --profile rdfs --format nt
     """
-    from .formats import serialize_graph
-    from .inference import infer as run_infer
+    from .reports.formats import serialize_graph
+    from .inference.reasoner import infer as run_infer
 
     kg = _load(data, ontology, no_ontology, "none")
     kg = run_infer(kg, profile, keep_trivial=keep_trivial)
@@ -954,7 +954,7 @@ def push(data, ontology, no_ontology, inference, replace, prune, with_inferred, 
       rusgraph push --endpoint http://localhost:7878/query --store-url http://localhost:7878/store --replace --prune
       rusgraph push my-plan.ttl --endpoint http://localhost:7878/query --store-url http://localhost:7878/store
     """
-    from .push import push as run_push
+    from .remote.push import push as run_push
 
     if remote is None:
         raise CliError("push needs --endpoint URL (and --store-url or --update-url)")
@@ -996,7 +996,7 @@ def serve(data, ontology, no_ontology, inference, host, port, allow_remote, allo
     """
     import signal
 
-    from .server import serve as run_serve
+    from .remote.server import serve as run_serve
 
     kg = _load(data, ontology, no_ontology, inference, upper="plan")  # a plan alone is served with the upper levels
     # SIGTERM stops the server as Ctrl-C does (serve() and the finally below clean up for

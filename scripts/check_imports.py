@@ -27,16 +27,16 @@ PACKAGE = "rusgraph"
 _SHACL = "fastshacl builds pySHACL's report with validation's helpers; split them out in validate/"
 _SHEETS = "spreadsheet borrows build's and findings' helpers; make them public in sheets/"
 ALLOWED: set[tuple[str, str]] = {
-    (_SHACL, "cycle: rusgraph.fastshacl <-> rusgraph.validation"),
-    (_SHACL, "private: rusgraph.fastshacl imports rusgraph.validation._prefix_block"),
-    (_SHACL, "private: rusgraph.fastshacl imports rusgraph.validation._report_node"),
-    (_SHACL, "private: rusgraph.fastshacl imports rusgraph.validation._sort_key"),
-    (_SHACL, "private: rusgraph.fastshacl imports rusgraph.validation._texts"),
-    (_SHACL, "private: rusgraph.validation imports rusgraph.fastshacl._mask_strings"),
-    (_SHEETS, "private: rusgraph.spreadsheet imports rusgraph.build._section_links"),
+    (_SHACL, "cycle: rusgraph.validation.compiled <-> rusgraph.validation.validator"),
+    (_SHACL, "private: rusgraph.validation.compiled imports rusgraph.validation.validator._prefix_block"),
+    (_SHACL, "private: rusgraph.validation.compiled imports rusgraph.validation.validator._report_node"),
+    (_SHACL, "private: rusgraph.validation.compiled imports rusgraph.validation.validator._sort_key"),
+    (_SHACL, "private: rusgraph.validation.compiled imports rusgraph.validation.validator._texts"),
+    (_SHACL, "private: rusgraph.validation.validator imports rusgraph.validation.compiled._mask_strings"),
+    (_SHEETS, "private: rusgraph.sheets.spreadsheet imports rusgraph.build._section_links"),
     ("sources reads JSON-LD through jsonld, whose checks live in inputs, which reads sources' formats; "
-     "arrived with the strict parser (issue 18), to untangle in graph/", "cycle: rusgraph.inputs <-> rusgraph.jsonld <-> rusgraph.sources"),
-    (_SHEETS, "private: rusgraph.spreadsheet imports rusgraph.findings._record"),
+     "arrived with the strict parser (issue 18), to untangle in graph/", "cycle: rusgraph.graph.inputs <-> rusgraph.graph.jsonld <-> rusgraph.graph.sources"),
+    (_SHEETS, "private: rusgraph.sheets.spreadsheet imports rusgraph.validation.findings._record"),
 }
 
 

@@ -51,7 +51,7 @@ def params_for(q) -> dict[str, str]:  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="session")
 def embedded(bundled_kg):
     """The embedded result of each (report, lang), computed once per session."""
-    from rusgraph.queries import run_query
+    from rusgraph.reports.queries import run_query
 
     cache: dict[tuple[str, str], object] = {}
 
@@ -66,7 +66,7 @@ def embedded(bundled_kg):
 
 @pytest.fixture(scope="session")
 def upper_dir() -> Path:
-    from rusgraph.sources import bundled_data_sources
+    from rusgraph.graph.sources import bundled_data_sources
 
     return bundled_data_sources(upper_only=True)[0]
 

@@ -30,7 +30,7 @@ def free_port() -> int:
 
 
 def oxigraph_program() -> str:
-    from rusgraph.server import find_oxigraph
+    from rusgraph.remote.server import find_oxigraph
 
     return find_oxigraph()
 

@@ -19,7 +19,7 @@ from urllib.parse import quote
 import pytest
 
 from rusgraph.cli import main
-from rusgraph.export import export
+from rusgraph.exports.writer import export
 
 pytestmark = pytest.mark.slow
 
@@ -109,7 +109,7 @@ def page(bundled_kg, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def model(bundled_kg):
-    from rusgraph.propertygraph import property_graph
+    from rusgraph.exports.propertygraph import property_graph
 
     return property_graph(bundled_kg, lang="nb")
 
@@ -117,7 +117,7 @@ def model(bundled_kg):
 def expected_visible(pg, district_code: str | None = None) -> int:  # type: ignore[no-untyped-def]
     """What the page shows by default: the measures (of one district) and every node of a
     chain type that their upward links reach."""
-    from rusgraph.graphpage import CHAIN_TYPES, UPWARD
+    from rusgraph.exports.graphpage import CHAIN_TYPES, UPWARD
 
     by_id = {n.id: n for n in pg.nodes}
     out: dict[str, list] = {}
@@ -202,7 +202,7 @@ def test_graph_page_screenshot(page, tmp_path):
 def test_coverage_report_page_renders_its_matrix(runner, bundled_kg, tmp_path):
     from rdflib.namespace import RDF, SKOS
 
-    from rusgraph.namespaces import RUS
+    from rusgraph.graph.namespaces import RUS
 
     out = tmp_path / "coverage.html"
     r = runner.invoke(main, ["report", "coverage", "--format", "html", "-o", str(out)])

@@ -177,12 +177,12 @@ def test_output_written_atomically(runner, tmp_path, monkeypatch):
     """An export that fails half-way leaves the old file in place, and no temp file."""
     out = tmp_path / "out.ttl"
     out.write_text("old content")
-    import rusgraph.export as exp
+    import rusgraph.exports.writer as exp
 
     def boom(*a, **k):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("rusgraph.formats.serialize_graph", boom)
+    monkeypatch.setattr("rusgraph.reports.formats.serialize_graph", boom)
     monkeypatch.setattr(exp, "serialize_graph", boom)
     r = runner.invoke(main, ["export", "-o", str(out)])
     assert r.exit_code != 0

@@ -16,7 +16,7 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SKOS
 
-from rusgraph.namespaces import RUS
+from rusgraph.graph.namespaces import RUS
 
 from .conftest import ROOT
 
@@ -78,7 +78,7 @@ def test_rows_per_heading(bundled_kg, code):
 
 @pytest.fixture(scope="module")
 def inferred_kg(bundled_kg):
-    from rusgraph.inference import infer
+    from rusgraph.inference.reasoner import infer
 
     return infer(bundled_kg, "owlrl")
 
@@ -272,7 +272,7 @@ def test_themes_agree_with_standards(bundled_kg):
     the standard's theme (dcterms:subject on the standard: OD overdose prevention, PS next of
     kin, OU youth outreach, BO housing follow-up), so `themes` and `standards` never
     contradict each other."""
-    from rusgraph.queries import query_from_text, run_query
+    from rusgraph.reports.queries import query_from_text, run_query
 
     q = query_from_text("""PREFIX rus: <https://w3id.org/rusgraph/ontology#>
     PREFIX dcterms: <http://purl.org/dc/terms/>

@@ -18,10 +18,10 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 
 from rusgraph.cli import main
-from rusgraph.export import export, export_files, write_export
-from rusgraph.graph import INFERRED_GRAPH, ONTOLOGY_GRAPH
-from rusgraph.namespaces import RUS
-from rusgraph.propertygraph import EDGE_KEYS, NODE_KEYS, property_graph
+from rusgraph.exports.writer import export, export_files, write_export
+from rusgraph.graph.knowledge import INFERRED_GRAPH, ONTOLOGY_GRAPH
+from rusgraph.graph.namespaces import RUS
+from rusgraph.exports.propertygraph import EDGE_KEYS, NODE_KEYS, property_graph
 
 pyoxigraph = pytest.importorskip("pyoxigraph", reason="pyoxigraph is the second, independent RDF parser")
 
@@ -126,14 +126,14 @@ def test_rdfxml_alias_is_xml(kg):
 
 
 def test_shipped_context_matches_the_ontology(bundled_kg):
-    from rusgraph.jsonld import CONTEXT_FILE, context_text
+    from rusgraph.graph.jsonld import CONTEXT_FILE, context_text
 
     shipped = (Path(__import__("rusgraph").__file__).parent / CONTEXT_FILE).read_text(encoding="utf-8")
-    assert shipped == context_text(bundled_kg.ontology), "run: python -m rusgraph.jsonld"
+    assert shipped == context_text(bundled_kg.ontology), "run: python -m rusgraph.graph.jsonld"
 
 
 def test_context_has_a_term_for_every_property_and_class_the_data_uses(bundled_kg):
-    from rusgraph.jsonld import shipped_context
+    from rusgraph.graph.jsonld import shipped_context
 
     ctx = shipped_context()["@context"]
     iris = set()
@@ -145,13 +145,13 @@ def test_context_has_a_term_for_every_property_and_class_the_data_uses(bundled_k
     used = {str(p) for p in bundled_kg.data.predicates()} | {str(o) for o in bundled_kg.data.objects(None, RDF.type)}
     missing = used - {str(RDF.type)} - iris
     assert not missing, (f"no JSON-LD term for {sorted(missing)}: declare it in the ontology or in EXTERNAL_TERMS "
-                         "(rusgraph/jsonld.py), then run python -m rusgraph.jsonld")
+                         "(rusgraph/graph/jsonld.py), then run python -m rusgraph.graph.jsonld")
 
 
 def test_jsonld_is_compact_with_the_inline_context_and_parses_offline(kg, monkeypatch):
     import urllib.request
 
-    from rusgraph.jsonld import shipped_context
+    from rusgraph.graph.jsonld import shipped_context
 
     def no_network(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise AssertionError("a JSON-LD context was fetched from the network")
@@ -188,14 +188,14 @@ def test_district_slice_keeps_the_plan_and_what_it_reaches(kg):
 
 
 def test_unknown_district_is_a_clear_error(kg):
-    from rusgraph.districts import UnknownDistrict
+    from rusgraph.graph.districts import UnknownDistrict
 
     with pytest.raises(UnknownDistrict, match="unknown district 'Atlantis'.*Stovner \\(030111\\)"):
         export(kg, "turtle", district="Atlantis")
 
 
 def test_district_property_graph_has_no_dangling_edges(kg):
-    from rusgraph.districts import district_slice
+    from rusgraph.graph.districts import district_slice
 
     pg = property_graph(district_slice(kg, "Grorud"))
     ids = {n.id for n in pg.nodes}
@@ -231,7 +231,7 @@ ex:curated a rus:LinkBasis ; skos:prefLabel "kuratert"@nb .
 
 @pytest.fixture(scope="module")
 def small_pg(bundled_kg):
-    from rusgraph.sources import load
+    from rusgraph.graph.sources import load
 
     g = Graph().parse(data=SMALL, format="turtle")
     return property_graph(load([g], shapes=[]), lang="en")
@@ -430,8 +430,8 @@ def test_cli_unknown_district_exits_2(runner):
 
 
 def test_page_data_cannot_end_its_script_element():
-    from rusgraph.graphpage import graph_page
-    from rusgraph.sources import load
+    from rusgraph.exports.graphpage import graph_page
+    from rusgraph.graph.sources import load
 
     nasty = "</script><script>alert(1)</script><!-- {{SCRIPT}}"
     g = Graph().parse(data=f"""

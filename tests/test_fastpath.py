@@ -1,6 +1,6 @@
 """The fast path gives the plain path's answers.
 
-The fast path (rusgraph.engine, fastshacl, rules, fastinfer: an Oxigraph store, SHACL compiled
+The fast path (rusgraph.graph.engine, fastshacl, rules, fastinfer: an Oxigraph store, SHACL compiled
 to SPARQL on it, OWL 2 RL compiled from the ontology, reasonable beyond its fragment) is what
 the library runs. The plain path is the reference, chosen explicitly: rdflib parsing
 (``sources.load_with_rdflib``) and SPARQL (``run_query(engine="reference")``), pySHACL
@@ -26,10 +26,11 @@ from rdflib import Graph, URIRef  # noqa: E402
 from rdflib.compare import isomorphic  # noqa: E402
 
 import rusgraph  # noqa: E402
-from rusgraph import engine, fastshacl  # noqa: E402
+from rusgraph.graph import engine
+from rusgraph.validation import compiled as fastshacl  # noqa: E402
 from rusgraph.errors import ShapesError  # noqa: E402
-from rusgraph.queries import list_queries, run_query  # noqa: E402
-from rusgraph.validation import validate  # noqa: E402
+from rusgraph.reports.queries import list_queries, run_query  # noqa: E402
+from rusgraph.validation.validator import validate  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = [pytest.mark.filterwarnings("ignore::DeprecationWarning"),
@@ -47,8 +48,8 @@ def _generate_module():  # type: ignore[no-untyped-def]
 def _load(backend: str, data):  # type: ignore[no-untyped-def]
     if backend == "auto":
         return rusgraph.load(data)
-    from rusgraph.resources import bundled_dir
-    from rusgraph.sources import bundled_data_sources, load_with_rdflib
+    from rusgraph.graph.resources import bundled_dir
+    from rusgraph.graph.sources import bundled_data_sources, load_with_rdflib
 
     return load_with_rdflib(bundled_data_sources() if data is None else data,
                             ontology=[bundled_dir("ontology")], shapes=[bundled_dir("shapes")])
@@ -226,8 +227,8 @@ def test_unusable_shapes_fail_the_same_way(write, upper_dir, sample_dir):
         if backend == "auto":
             kg = rusgraph.load([upper_dir, sample_dir], shapes=[shapes])
         else:
-            from rusgraph.resources import bundled_dir
-            from rusgraph.sources import load_with_rdflib
+            from rusgraph.graph.resources import bundled_dir
+            from rusgraph.graph.sources import load_with_rdflib
 
             kg = load_with_rdflib([upper_dir, sample_dir], ontology=[bundled_dir("ontology")], shapes=[shapes])
         assert fastshacl.compile_shapes(kg.shapes) is None
@@ -291,8 +292,8 @@ def test_inferred_triples_equal_owlrls(inferred):
 
 
 def test_reasonable_fallback_infers_what_owlrl_does(pair, inferred):
-    """The fallback for schemas beyond rusgraph.rules' fragment gives the same triples."""
-    from rusgraph.fastinfer import infer_owlrl
+    """The fallback for schemas beyond rusgraph.inference.rules' fragment gives the same triples."""
+    from rusgraph.inference.compiled import infer_owlrl
 
     _fast, plain = inferred
     by_reasonable = pair.run("auto", lambda kg, _e: infer_owlrl(kg, engine="reasonable"))
@@ -317,7 +318,7 @@ def _rdflib_nt(kg, with_inferred: bool = False) -> str:  # type: ignore[no-untyp
 
 
 def test_export_nt_from_the_store_equals_rdflibs(pair):
-    from rusgraph.export import export
+    from rusgraph.exports.writer import export
 
     fast = export(pair.fast, "nt")
     plain = _rdflib_nt(pair.plain)
@@ -327,7 +328,7 @@ def test_export_nt_from_the_store_equals_rdflibs(pair):
 def test_nt_file_streamed_from_the_store_equals_rdflibs(pair, inferred, tmp_path):
     """`export --format nt -o FILE` on the fast path streams from the store; the file must
     hold the plain path's triples, with and without the inferred ones."""
-    from rusgraph.export import write_export
+    from rusgraph.exports.writer import write_export
 
     fast_kg, plain_kg = inferred
     for with_inferred in (False, True):

@@ -14,7 +14,7 @@ from rdflib.compare import isomorphic
 from rdflib.query import Result
 
 from rusgraph.cli import RDF_ALIASES, main
-from rusgraph.formats import GRAPH_ALIASES
+from rusgraph.reports.formats import GRAPH_ALIASES
 
 PLAN = """@prefix rus: <https://w3id.org/rusgraph/ontology#> .
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
@@ -112,7 +112,7 @@ def test_graphml_edges_carry_no_id_attribute():
     import networkx as nx
 
     import rusgraph
-    from rusgraph.export import export
+    from rusgraph.exports.writer import export
 
     text = export(rusgraph.load(), "graphml")
     assert '<key id="' in text

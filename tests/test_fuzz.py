@@ -105,20 +105,20 @@ def test_rdfxml_parser(text):
 
 @pytest.fixture(scope="module")
 def plan_csv() -> str:
-    from rusgraph.spreadsheet import bundled_record, export_content
+    from rusgraph.sheets.spreadsheet import bundled_record, export_content
 
     return export_content(bundled_record("Stovner"), "csv", bom=False)
 
 
 @pytest.fixture(scope="module")
 def plan_xlsx() -> bytes:
-    from rusgraph.spreadsheet import bundled_record, export_content
+    from rusgraph.sheets.spreadsheet import bundled_record, export_content
 
     return export_content(bundled_record("Stovner"), "xlsx")
 
 
 def _import(data: bytes, suffix: str) -> None:
-    from rusgraph.spreadsheet import import_plan
+    from rusgraph.sheets.spreadsheet import import_plan
 
     with tempfile.TemporaryDirectory() as d:
         path = Path(d) / f"plan{suffix}"
@@ -179,7 +179,7 @@ PARAM_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_s
 def tiny_kg():  # type: ignore[no-untyped-def]
     from rdflib import Graph
 
-    from rusgraph.sources import load
+    from rusgraph.graph.sources import load
 
     return load([Graph()], ontology=[], shapes=[])
 
@@ -188,7 +188,7 @@ def tiny_kg():  # type: ignore[no-untyped-def]
 @given(value=PARAM_TEXT)
 def test_parameter_is_a_value_never_query_text(tiny_kg, value):
     """A --param value is bound as a literal: it comes back unchanged, whatever it holds."""
-    from rusgraph.queries import query_from_text, run_query
+    from rusgraph.reports.queries import query_from_text, run_query
 
     q = query_from_text("SELECT ?out WHERE { BIND(STR(?v) AS ?out) }", name="fuzz")
     result = run_query(tiny_kg, q, {"v": value})
@@ -201,7 +201,7 @@ def test_parameter_sent_to_an_endpoint(value):
     """The VALUES block sent to an endpoint parses and carries the value unchanged."""
     from rdflib import Graph, Literal
 
-    from rusgraph.queries import inject_values
+    from rusgraph.reports.queries import inject_values
 
     text = inject_values("SELECT ?out WHERE { BIND(STR(?v) AS ?out) }", {"v": Literal(value)})
     assert [str(r[0]) for r in Graph().query(text)] == [value]

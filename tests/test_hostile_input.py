@@ -13,11 +13,11 @@ import pytest
 from rdflib import Literal
 
 import rusgraph
-from rusgraph import engine
+from rusgraph.graph import engine
 from rusgraph.cli import main
 from rusgraph.errors import SourceError
-from rusgraph.jsonld import CONTEXT_IRI
-from rusgraph.queries import inject_values
+from rusgraph.graph.jsonld import CONTEXT_IRI
+from rusgraph.reports.queries import inject_values
 
 from .servers import listener
 
@@ -33,7 +33,7 @@ def backend(request):  # type: ignore[no-untyped-def]
 def _load(backend: str, sources):  # type: ignore[no-untyped-def]
     if backend == "auto":
         return rusgraph.load(sources, ontology=[], shapes=[])
-    from rusgraph.sources import load_with_rdflib
+    from rusgraph.graph.sources import load_with_rdflib
 
     return load_with_rdflib(sources, ontology=[], shapes=[])
 

@@ -15,8 +15,8 @@ import pytest
 
 from rusgraph.cli import main
 from rusgraph.errors import EndpointError
-from rusgraph.queries import get_query, run_query
-from rusgraph.remote import Endpoint
+from rusgraph.reports.queries import get_query, run_query
+from rusgraph.remote.endpoint import Endpoint
 
 from .servers import HOST, Reply, fake_store, json_reply
 
@@ -181,7 +181,7 @@ def test_invalid_iris_from_a_store_never_reach_an_output():
 
 
 def test_every_canned_report_declares_the_columns_it_returns(bundled_kg):
-    from rusgraph.queries import list_queries
+    from rusgraph.reports.queries import list_queries
 
     for q in list_queries():
         assert q.columns, f"{q.name} declares no #+ columns"

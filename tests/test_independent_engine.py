@@ -34,7 +34,7 @@ pyrudof = pytest.importorskip(
     "pyrudof", reason='the independent SHACL engine is not installed: pip install "pyrudof==0.3.35"'
 )
 
-from rusgraph.namespaces import SH  # noqa: E402
+from rusgraph.graph.namespaces import SH  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE_DIR = Path(__file__).parent / "data" / "shapes"
@@ -150,7 +150,7 @@ def test_rudof_agrees_with_rusgraph_on_bundled_data(shapes_text: str) -> None:
     """The whole bundled graph. The pySHACL side is rusgraph's fast engine (pySHACL for SHACL
     Core, each sh:sparql run once), which test_validation.py holds equal to plain pySHACL."""
     import rusgraph
-    from rusgraph.validation import validate
+    from rusgraph.validation.validator import validate
 
     kg = rusgraph.load()
     g = Graph()

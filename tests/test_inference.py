@@ -8,7 +8,7 @@ from rdflib.namespace import OWL, RDF, RDFS
 
 import rusgraph
 from rusgraph.errors import RusgraphError
-from rusgraph.namespaces import RUS
+from rusgraph.graph.namespaces import RUS
 
 ONTO = """@prefix rus: <https://w3id.org/rusgraph/ontology#> .
 @prefix ex: <https://example.org/> .
@@ -24,7 +24,7 @@ ex:m rus:inPlan ex:plan .
 
 @pytest.fixture(scope="module")
 def small():
-    from rusgraph.resources import bundled_dir
+    from rusgraph.graph.resources import bundled_dir
 
     return rusgraph.load([Graph().parse(data=DATA, format="turtle")], ontology=[bundled_dir("ontology")], shapes=[])
 

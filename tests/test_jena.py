@@ -19,11 +19,11 @@ import pytest
 from rdflib import Graph, Literal
 from rdflib.query import Result
 
-from rusgraph.export import export
-from rusgraph.namespaces import SH
-from rusgraph.queries import QueryResult, bindings_for, inject_values, list_queries, run_query
-from rusgraph.sources import load
-from rusgraph.validation import validate
+from rusgraph.exports.writer import export
+from rusgraph.graph.namespaces import SH
+from rusgraph.reports.queries import QueryResult, bindings_for, inject_values, list_queries, run_query
+from rusgraph.graph.sources import load
+from rusgraph.validation.validator import validate
 
 from . import jena
 
@@ -51,7 +51,7 @@ def _sent_text(q, lang: str) -> str:  # type: ignore[no-untyped-def]
 
 
 class Arq:
-    """A query target (like rusgraph.remote.Endpoint) answering from the batch's outputs."""
+    """A query target (like rusgraph.remote.endpoint.Endpoint) answering from the batch's outputs."""
 
     def __init__(self, answers: dict[str, bytes]):
         self.answers = answers

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from rusgraph.export import export_files, write_export
-from rusgraph.propertygraph import property_graph
-from rusgraph.queries import run_query
+from rusgraph.exports.writer import export_files, write_export
+from rusgraph.exports.propertygraph import property_graph
+from rusgraph.reports.queries import run_query
 
 kuzu = pytest.importorskip("kuzu", reason="Kuzu is not installed: pip install kuzu")
 

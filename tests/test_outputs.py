@@ -133,7 +133,7 @@ def test_signal_mid_write_leaves_the_old_file_and_no_temporary(tmp_path, sig, co
 
 CRASH = """
 import sys
-import rusgraph.queries as queries
+import rusgraph.reports.queries as queries
 
 def run_query(*a, **k):
     raise RuntimeError("a bug")
@@ -171,7 +171,7 @@ def test_closed_pipe_ends_quietly(tmp_path):
 
 
 def _plan_with_payload(tmp_path: Path) -> Path:
-    from rusgraph.spreadsheet import bundled_record, export_content
+    from rusgraph.sheets.spreadsheet import bundled_record, export_content
 
     text = export_content(bundled_record("Grorud"), "csv", bom=False)
     rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
@@ -238,7 +238,7 @@ def test_no_formula_in_any_csv(runner, tmp_path):
 
 def test_plan_csv_round_trip_keeps_the_text(runner, tmp_path):
     plan = _plan_with_payload(tmp_path)
-    from rusgraph.spreadsheet import export_content, import_plan
+    from rusgraph.sheets.spreadsheet import export_content, import_plan
 
     first = import_plan(plan)
     text = export_content(first.record, "csv", bom=False)
@@ -262,7 +262,7 @@ def test_raw_cells_for_programs(runner, tmp_path):
 
 
 def test_safe_cell_rules():
-    from rusgraph.formats import raw_cells, safe_cell, unsafe_cell
+    from rusgraph.reports.formats import raw_cells, safe_cell, unsafe_cell
 
     for text in ("=1+2", "+47 22 00 00 00", "-x", "@SUM(A1)", "\tx", "\rx", "'=x"):
         assert safe_cell(text) == "'" + text

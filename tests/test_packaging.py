@@ -54,7 +54,7 @@ def test_installed_wheel_runs_outside_the_checkout(wheel, tmp_path):
     work = tmp_path / "elsewhere"
     work.mkdir()
     # the package must be the installed copy, not the checkout
-    where = subprocess.run([str(py), "-c", "import rusgraph, rusgraph.resources as r; print(rusgraph.__file__); print(r.checkout_root())"],
+    where = subprocess.run([str(py), "-c", "import rusgraph, rusgraph.graph.resources as r; print(rusgraph.__file__); print(r.checkout_root())"],
                            cwd=work, env=env, capture_output=True, text=True, check=True)
     assert str(env_dir) in where.stdout.splitlines()[0]
     assert where.stdout.splitlines()[1] == "None"

@@ -265,7 +265,7 @@ def test_one_run_reports_every_bad_cell(runner, grorud_sheet):
 
 
 def test_problems_stop_at_the_limit(runner, grorud_sheet):
-    from rusgraph.sheet_errors import MAX_PROBLEMS
+    from rusgraph.sheets.problems import MAX_PROBLEMS
 
     def edits(wb):
         ws = wb["Tiltak"]

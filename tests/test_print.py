@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from rusgraph.cli import main
-from rusgraph.sheet_print import LINE_POINTS, wrapped_lines
+from rusgraph.sheets.printing import LINE_POINTS, wrapped_lines
 
 openpyxl = pytest.importorskip("openpyxl")
 

@@ -15,10 +15,10 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import RDFS
 
 from rusgraph.errors import EndpointError
-from rusgraph.graph import ONTOLOGY_GRAPH
-from rusgraph.queries import run_query
-from rusgraph.push import STAGING_BASE, PushError, push
-from rusgraph.remote import Endpoint
+from rusgraph.graph.knowledge import ONTOLOGY_GRAPH
+from rusgraph.reports.queries import run_query
+from rusgraph.remote.push import STAGING_BASE, PushError, push
+from rusgraph.remote.endpoint import Endpoint
 
 from .servers import oxigraph_server, virtuoso_server
 

@@ -12,8 +12,8 @@ from dataclasses import replace
 from rdflib import Graph
 
 from rusgraph.cli import main
-from rusgraph.push import push
-from rusgraph.remote import Endpoint
+from rusgraph.remote.push import push
+from rusgraph.remote.endpoint import Endpoint
 
 from .servers import Reply, fake_store
 

@@ -1,4 +1,4 @@
-"""rusgraph.remote against a real Oxigraph server (push, every canned report, read-back,
+"""rusgraph.remote.endpoint against a real Oxigraph server (push, every canned report, read-back,
 validate --endpoint) and against a small stdlib server that fails on purpose (down, 4xx,
 5xx, timeout, malformed answers, a capped result, a push that breaks half-way)."""
 
@@ -14,11 +14,11 @@ from rdflib.compare import isomorphic
 
 from rusgraph.cli import main
 from rusgraph.errors import EndpointError
-from rusgraph.formats import write_select
-from rusgraph.graph import ONTOLOGY_GRAPH
-from rusgraph.queries import list_queries, run_query
-from rusgraph.push import PushError, push
-from rusgraph.remote import Endpoint, redact
+from rusgraph.reports.formats import write_select
+from rusgraph.graph.knowledge import ONTOLOGY_GRAPH
+from rusgraph.reports.queries import list_queries, run_query
+from rusgraph.remote.push import PushError, push
+from rusgraph.remote.endpoint import Endpoint, redact
 
 from .conftest import REPORT_LANGS, params_for
 from .servers import Reply, fake_store, free_port, json_reply, oxigraph_server

@@ -15,8 +15,8 @@ import pytest
 from rusgraph.cli import main
 from pathlib import Path
 
-from rusgraph.queries import get_query, list_queries, run_query
-from rusgraph.queries import query_from_text as query_from_text_
+from rusgraph.reports.queries import get_query, list_queries, run_query
+from rusgraph.reports.queries import query_from_text as query_from_text_
 
 REPORT_COLUMNS = {
     "measures": "district,plan,measure_id,measure,goal,strategy,responsible,deadline,status,risk,standards,themes,trace,"
@@ -212,7 +212,7 @@ def test_parameters_cannot_change_the_query(bundled_kg, evil):
     assert all(r["plan"] == "" and r["measures"] == "0" for r in rs)
     from rdflib.plugins.sparql import prepareQuery
 
-    from rusgraph.queries import strip_comments, bindings_for, inject_values, values_block
+    from rusgraph.reports.queries import strip_comments, bindings_for, inject_values, values_block
 
     q = get_query("district")
     bindings = bindings_for(q, {"district": evil}, "nb")
@@ -328,7 +328,7 @@ def test_stated_plus_curated_is_measures_on_a_generated_sample(tmp_path):
     import importlib.util
 
     import rusgraph
-    from rusgraph.resources import bundled_dir
+    from rusgraph.graph.resources import bundled_dir
 
     import sys
 
@@ -387,7 +387,7 @@ def test_measures_in_the_plans_own_words(bundled_kg):
     (data/transcriptions/*.json: the seeds' wording), for all 120 rows."""
     import json
 
-    from rusgraph.resources import bundled_dir
+    from rusgraph.graph.resources import bundled_dir
 
     rs = rows(bundled_kg, "measures")
     by_key = {(r["plan"], r["measure_id"]): r for r in rs}

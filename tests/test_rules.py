@@ -1,7 +1,7 @@
-"""rusgraph.rules (the ontology's fragment of OWL 2 RL, compiled) against owlrl.
+"""rusgraph.inference.rules (the ontology's fragment of OWL 2 RL, compiled) against owlrl.
 
 Each case is a small ontology + data in Turtle; the non-trivial triples rules derives must
-be exactly owlrl's (OWL 2 RL semantics, as rusgraph.inference runs it). Cases beyond the
+be exactly owlrl's (OWL 2 RL semantics, as rusgraph.inference.reasoner runs it). Cases beyond the
 fragment must raise rules.Outside, and rusgraph.infer must then still give owlrl's answer
 (through reasonable or owlrl).
 """
@@ -11,8 +11,8 @@ from __future__ import annotations
 import pytest
 from rdflib import Graph
 
-from rusgraph import rules
-from rusgraph.fastinfer import trivial as _trivial
+from rusgraph.inference import rules
+from rusgraph.inference.compiled import trivial as _trivial
 
 PREFIXES = """
 @prefix : <http://example.org/> .
@@ -151,7 +151,7 @@ def test_rules_without_reasonable(monkeypatch):
     """Without reasonable (an optional extra), inference still runs the compiled rules on the
     store and gives owlrl's triples on the bundled data."""
     import rusgraph
-    from rusgraph import engine
+    from rusgraph.graph import engine
 
     monkeypatch.setitem(engine._found, "reasonable", False)
     assert engine.describe()["infer"] == "rules (else owlrl)"

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from rusgraph.errors import EndpointError
-from rusgraph.gateway import forbidden_keyword, host_names
-from rusgraph.queries import run_query
-from rusgraph.remote import Endpoint
-from rusgraph.server import serve
+from rusgraph.remote.gateway import forbidden_keyword, host_names
+from rusgraph.reports.queries import run_query
+from rusgraph.remote.endpoint import Endpoint
+from rusgraph.remote.server import serve
 
 from .servers import HOST, free_port, listener, pid_alive
 

@@ -14,10 +14,10 @@ import pytest
 
 from rusgraph.cli import main
 from rusgraph.errors import EndpointError
-from rusgraph.formats import write_select
-from rusgraph.queries import get_query, list_queries, run_query
-from rusgraph.remote import Endpoint
-from rusgraph.server import find_oxigraph, serve
+from rusgraph.reports.formats import write_select
+from rusgraph.reports.queries import get_query, list_queries, run_query
+from rusgraph.remote.endpoint import Endpoint
+from rusgraph.remote.server import find_oxigraph, serve
 
 from .servers import HOST, free_port, pid_alive, stop_pid, wait_until_up
 

@@ -22,11 +22,11 @@ from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
-from rusgraph.atlas import build_site
-from rusgraph.atlasmodel import read_atlas
-from rusgraph.atlasrdf import description, page_path
+from rusgraph.site.atlas import build_site
+from rusgraph.site.model import read_atlas
+from rusgraph.site.rdf import description, page_path
 from rusgraph.cli import main
-from rusgraph.namespaces import RUS
+from rusgraph.graph.namespaces import RUS
 
 from .conftest import SEEDS
 
@@ -51,7 +51,7 @@ def site(bundled_kg, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def atlas(bundled_kg):
-    from rusgraph.engine import lookup_graph
+    from rusgraph.graph.engine import lookup_graph
 
     return read_atlas(iter(lookup_graph(bundled_kg)))
 
@@ -216,7 +216,7 @@ def test_a_bad_sources_directory_is_named(bundled_kg, tmp_path):
 
 
 def test_goal_pages_agree_with_the_goals_report(site, atlas, bundled_kg):
-    from rusgraph.queries import get_query, run_query
+    from rusgraph.reports.queries import get_query, run_query
 
     result = run_query(bundled_kg, get_query("goals"), lang="nb")
     idx = {v: i for i, v in enumerate(result.vars)}
@@ -242,10 +242,10 @@ def test_goal_pages_agree_with_the_goals_report(site, atlas, bundled_kg):
 
 
 def test_index_shows_the_reports_matrices(site, bundled_kg):
-    from rusgraph.engine import lookup_graph
-    from rusgraph.formats import Labeler
-    from rusgraph.html import MATRIX_AXES, matrix_html
-    from rusgraph.queries import get_query, run_query
+    from rusgraph.graph.engine import lookup_graph
+    from rusgraph.reports.formats import Labeler
+    from rusgraph.reports.html import MATRIX_AXES, matrix_html
+    from rusgraph.reports.queries import get_query, run_query
 
     index = read(site / "index.nb.html")
     for name in ("coverage", "standards"):

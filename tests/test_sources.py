@@ -10,7 +10,7 @@ from rdflib import Graph, Literal, URIRef
 
 import rusgraph
 from rusgraph.errors import ResourceError, SourceError
-from rusgraph.graph import graph_name_for
+from rusgraph.graph.knowledge import graph_name_for
 
 TTL = """@prefix ex: <https://example.org/> .
 ex:a ex:p "one" .
@@ -123,7 +123,7 @@ def test_url_down_is_a_clear_error():
 
 
 def test_resources_prefer_the_checkout():
-    from rusgraph.resources import bundled_dir, checkout_root
+    from rusgraph.graph.resources import bundled_dir, checkout_root
 
     root = checkout_root()
     assert root is not None and (root / "pyproject.toml").is_file()

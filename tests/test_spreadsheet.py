@@ -27,7 +27,7 @@ from rdflib import Graph, URIRef
 from rdflib.compare import graph_diff, to_isomorphic
 
 from rusgraph.cli import main
-from rusgraph.namespaces import RUS, vocab_iri
+from rusgraph.graph.namespaces import RUS, vocab_iri
 
 from .conftest import ROOT
 
@@ -312,7 +312,7 @@ def test_validate_xlsx_reports_sheet_row_column(runner, tmp_path):
 
 def test_validate_csv_names_rows(runner, tmp_path):
     xlsx = _fill(runner, tmp_path / "alna.xlsx", ALNA, ALNA_ROWS)
-    from rusgraph.spreadsheet import export_content, import_plan
+    from rusgraph.sheets.spreadsheet import export_content, import_plan
 
     rec = import_plan(xlsx).record
     path = tmp_path / "alna.csv"
@@ -338,10 +338,11 @@ def test_validate_bundled_plan_sheet_agrees_with_bundled_graph(runner, tmp_path)
 def test_results_on_the_plan_land_on_the_plan_sheet(runner, tmp_path):
     """A result on the plan's period names the Plan sheet's Periode row (the shapes cannot be
     made to fire it through a valid import, so the result is built by hand)."""
-    from rusgraph.findings import Finding
-    from rusgraph import findings_text, load
-    from rusgraph.spreadsheet import import_plan, place
-    from rusgraph.validation import ValidationResult
+    from rusgraph.validation.findings import Finding
+    from rusgraph import load
+    from rusgraph.validation import findings_text
+    from rusgraph.sheets.spreadsheet import import_plan, place
+    from rusgraph.validation.validator import ValidationResult
 
     plan = import_plan(_fill(runner, tmp_path / "alna.xlsx", ALNA, ALNA_ROWS))
     result = ValidationResult("Violation", f"{plan.plan_iri}/period", "https://w3id.org/rusgraph/shapes#PeriodOrderShape",
@@ -490,7 +491,7 @@ def test_not_a_workbook(runner, tmp_path):
 
 @pytest.fixture
 def grorud_csv_text() -> str:
-    from rusgraph.spreadsheet import bundled_record, export_content
+    from rusgraph.sheets.spreadsheet import bundled_record, export_content
 
     return export_content(bundled_record("Grorud"), "csv", bom=False)
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 import rusgraph
-from rusgraph import store as persistent
-from rusgraph.queries import get_query, run_query
+from rusgraph.graph import store as persistent
+from rusgraph.reports.queries import get_query, run_query
 
 RUS = "https://w3id.org/rusgraph/ontology#"
 COUNT = f"SELECT (COUNT(?m) AS ?n) WHERE {{ ?m a <{RUS}Measure> }}"
@@ -19,7 +19,7 @@ COUNT = f"SELECT (COUNT(?m) AS ?n) WHERE {{ ?m a <{RUS}Measure> }}"
 
 @pytest.fixture
 def plans(tmp_path: Path) -> Path:
-    from rusgraph.sources import bundled_data_sources
+    from rusgraph.graph.sources import bundled_data_sources
 
     data = tmp_path / "data"
     shutil.copytree(bundled_data_sources()[0], data)

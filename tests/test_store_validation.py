@@ -1,4 +1,4 @@
-"""`validate --endpoint` runs the compiled shapes as SPARQL on the store (rusgraph.storeshacl)
+"""`validate --endpoint` runs the compiled shapes as SPARQL on the store (rusgraph.validation.at_store)
 and gives the results of a local run: on the bundled graph and on every shape fixture,
 pushed into a real Oxigraph server."""
 
@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from rusgraph.cli import main
-from rusgraph.push import push
-from rusgraph.remote import Endpoint
-from rusgraph.sources import load
-from rusgraph.storeshacl import validate_at_endpoint
-from rusgraph.validation import validate
+from rusgraph.remote.push import push
+from rusgraph.remote.endpoint import Endpoint
+from rusgraph.graph.sources import load
+from rusgraph.validation.at_store import validate_at_endpoint
+from rusgraph.validation.validator import validate
 
 from .servers import oxigraph_server
 
@@ -78,7 +78,7 @@ def test_cli_validate_endpoint_runs_at_the_store(runner, store, caplog):
 def test_store_validation_on_a_union_default_graph(upper_dir, name):
     """--graphs store: the queries go to the store's own default graph (here `rusgraph serve`,
     Oxigraph with --union-default-graph), with the same results."""
-    from rusgraph.server import serve
+    from rusgraph.remote.server import serve
 
     from .servers import free_port
 

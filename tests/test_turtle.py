@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from rusgraph.formats import serialize_graph
-from rusgraph.namespaces import bind_prefixes
+from rusgraph.reports.formats import serialize_graph
+from rusgraph.graph.namespaces import bind_prefixes
 
 from .conftest import ROOT
 
@@ -45,7 +45,7 @@ def test_odd_terms_same_text_as_rdflib():
 
 def test_imported_plan_same_text_as_rdflib(runner, tmp_path):
     from rusgraph.cli import main
-    from rusgraph.spreadsheet import import_plan
+    from rusgraph.sheets.spreadsheet import import_plan
 
     path = tmp_path / "grorud.xlsx"
     assert runner.invoke(main, ["export", "--format", "xlsx", "--district", "Grorud", "-o", str(path)]).exit_code == 0

@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 
 from rusgraph.errors import ShapesError
-from rusgraph.sources import load
-from rusgraph.validation import validate
+from rusgraph.graph.sources import load
+from rusgraph.validation.validator import validate
 
 PREFIXES = """@prefix sh: <http://www.w3.org/ns/shacl#> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .

@@ -22,9 +22,9 @@ from rdflib.namespace import RDF, RDFS
 
 import rusgraph
 from rusgraph.errors import ShapesError
-from rusgraph.namespaces import RUS, SH
-from rusgraph.sources import load
-from rusgraph.validation import ValidationReport, validate
+from rusgraph.graph.namespaces import RUS, SH
+from rusgraph.graph.sources import load
+from rusgraph.validation.validator import ValidationReport, validate
 
 from .conftest import reset_lexical_conversions
 

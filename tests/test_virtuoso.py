@@ -11,11 +11,11 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from rusgraph.cli import main
-from rusgraph.formats import write_select
-from rusgraph.graph import ONTOLOGY_GRAPH
-from rusgraph.queries import list_queries, run_query
-from rusgraph.push import STAGING_BASE, push
-from rusgraph.remote import Endpoint
+from rusgraph.reports.formats import write_select
+from rusgraph.graph.knowledge import ONTOLOGY_GRAPH
+from rusgraph.reports.queries import list_queries, run_query
+from rusgraph.remote.push import STAGING_BASE, push
+from rusgraph.remote.endpoint import Endpoint
 
 from .conftest import REPORT_LANGS, params_for
 from .servers import virtuoso_server

@@ -1,6 +1,6 @@
 """The fast path gives the plain path's answers.
 
-The fast path (rusgraph.graph.engine, fastshacl, rules, fastinfer: an Oxigraph store, SHACL compiled
+The fast path (rusgraph.graph.engine, validation.compiled, rules, fastinfer: an Oxigraph store, SHACL compiled
 to SPARQL on it, OWL 2 RL compiled from the ontology, reasonable beyond its fragment) is what
 the library runs. The plain path is the reference, chosen explicitly: rdflib parsing
 (``sources.load_with_rdflib``) and SPARQL (``run_query(engine="reference")``), pySHACL
@@ -27,7 +27,9 @@ from rdflib.compare import isomorphic  # noqa: E402
 
 import rusgraph  # noqa: E402
 from rusgraph.graph import engine
-from rusgraph.validation import compiled as fastshacl  # noqa: E402
+from rusgraph.validation.compiled.inoculation import inoculation  # noqa: E402
+from rusgraph.validation.compiled.plan import compile_shapes  # noqa: E402
+from rusgraph.validation.compiled.sparql import one_pass as rewrite_one_pass  # noqa: E402
 from rusgraph.errors import ShapesError  # noqa: E402
 from rusgraph.reports.queries import list_queries, run_query  # noqa: E402
 from rusgraph.validation.validator import validate  # noqa: E402
@@ -162,7 +164,7 @@ def _results(report):  # type: ignore[no-untyped-def]
 
 
 def test_bundled_shapes_compile(bundled_kg):
-    plan = fastshacl.compile_shapes(bundled_kg.shapes)
+    plan = compile_shapes(bundled_kg.shapes)
     assert plan is not None and plan.properties and plan.sparql
     assert all(sc.text for sc in plan.sparql)  # every SPARQL constraint runs once for all focus nodes
 
@@ -190,14 +192,14 @@ def test_unsupported_shapes_run_on_pyshacl(write, upper_dir):
     sh:property [ sh:path rus:nothing ; sh:in ( "a" "b" ) ; sh:message "not in"@en ] .
 """)
     kg = rusgraph.load([upper_dir], shapes=[shapes])
-    assert fastshacl.compile_shapes(kg.shapes) is None
+    assert compile_shapes(kg.shapes) is None
     assert validate(kg).results == ()
 
 
 def test_inoculation_is_pyshacls(bundled_kg):
     from pyshacl.rdfutil.inoculate import inoculate
 
-    assert isomorphic(fastshacl.inoculation(bundled_kg.ontology), inoculate(Graph(), bundled_kg.ontology))
+    assert isomorphic(inoculation(bundled_kg.ontology), inoculate(Graph(), bundled_kg.ontology))
 
 
 @pytest.mark.parametrize("text,one_pass", [
@@ -209,7 +211,7 @@ def test_inoculation_is_pyshacls(bundled_kg):
     ("SELECT $this (COUNT(?x) AS ?n) WHERE { $this <p> ?x } GROUP BY $this", False),
 ])
 def test_sparql_constraints_run_once_only_when_that_is_the_same(text, one_pass):
-    rewritten = fastshacl._one_pass(text.replace("$this", "?this"))
+    rewritten = rewrite_one_pass(text.replace("$this", "?this"))
     assert bool(rewritten) == one_pass
     if one_pass:
         assert "@TARGETS@" in rewritten and "NOT EXISTS" not in rewritten
@@ -231,7 +233,7 @@ def test_unusable_shapes_fail_the_same_way(write, upper_dir, sample_dir):
             from rusgraph.graph.sources import load_with_rdflib
 
             kg = load_with_rdflib([upper_dir, sample_dir], ontology=[bundled_dir("ontology")], shapes=[shapes])
-        assert fastshacl.compile_shapes(kg.shapes) is None
+        assert compile_shapes(kg.shapes) is None
         try:
             outcomes.append(sorted(r.key() for r in validate(kg, engine="fast" if backend == "auto" else "reference").results))
         except ShapesError as exc:

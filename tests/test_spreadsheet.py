@@ -342,7 +342,7 @@ def test_results_on_the_plan_land_on_the_plan_sheet(runner, tmp_path):
     from rusgraph import load
     from rusgraph.validation import findings_text
     from rusgraph.sheets.spreadsheet import import_plan, place
-    from rusgraph.validation.validator import ValidationResult
+    from rusgraph.validation.results import ValidationResult
 
     plan = import_plan(_fill(runner, tmp_path / "alna.xlsx", ALNA, ALNA_ROWS))
     result = ValidationResult("Violation", f"{plan.plan_iri}/period", "https://w3id.org/rusgraph/shapes#PeriodOrderShape",

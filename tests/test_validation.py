@@ -24,7 +24,8 @@ import rusgraph
 from rusgraph.errors import ShapesError
 from rusgraph.graph.namespaces import RUS, SH
 from rusgraph.graph.sources import load
-from rusgraph.validation.validator import ValidationReport, validate
+from rusgraph.validation.results import ValidationReport
+from rusgraph.validation.validator import validate
 
 from .conftest import reset_lexical_conversions
 

@@ -243,7 +243,7 @@ def district_findings(kg: Any, district: str, *, lang: str = "nb", report: Any =
 
 
 def _findings(records: list[dict[str, str]] | None, w: dict[str, Any]) -> str:
-    from ..validation.validator import SEVERITIES
+    from ..validation.results import SEVERITIES
 
     out = [f"<h2>{escape(w['findings'])}</h2>"]
     if records is None:

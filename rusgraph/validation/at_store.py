@@ -1,10 +1,11 @@
 """SHACL validation where the data lives: the compiled shapes run as SPARQL on a store.
 
-Owns: running :mod:`rusgraph.validation.compiled`'s set-at-a-time queries (one per constraint for all
-focus nodes) on a SPARQL 1.1 endpoint instead of the local Oxigraph store, and fetching the
-few triples the findings show (districts, labels, numbers of the focus nodes). Only results
-and those triples cross the network; the graph itself is never copied out. It must not
-speak HTTP itself (``rusgraph.remote.endpoint`` does) nor compile shapes (``rusgraph.validation.compiled``).
+Owns: running :mod:`rusgraph.validation.compiled`'s set-at-a-time queries (one per constraint
+for all focus nodes) on a SPARQL 1.1 endpoint instead of the local Oxigraph store, and
+fetching the few triples the findings show (districts, labels, numbers of the focus nodes).
+Only results and those triples cross the network; the graph itself is never copied out. It
+must not speak HTTP itself (``rusgraph.remote.endpoint`` does) nor compile shapes
+(:mod:`rusgraph.validation.compiled.plan` does).
 
 The dataset is the store's rusgraph data graphs plus its ontology graph, named as the
 default graph (SPARQL 1.1 Protocol ``default-graph-uri``): what pySHACL sees locally (data +
@@ -27,13 +28,16 @@ import logging
 from dataclasses import replace
 from typing import Any, Iterable
 
-from rdflib import BNode, Graph, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import FOAF, RDF, RDFS, SKOS
 
-from .compiled import Result, compile_shapes, evaluate, inoculation, make_report
 from ..graph.knowledge import ONTOLOGY_GRAPH, KnowledgeGraph, graph_name_for
 from ..graph.namespaces import RUS, bind_prefixes
 from ..reports.queries import run_query
+from .compiled.evaluation import evaluate
+from .compiled.inoculation import hidden_predicates
+from .compiled.plan import compile_shapes
+from .compiled.report import make_report
 
 log = logging.getLogger(__name__)
 
@@ -44,14 +48,14 @@ CHUNK = 200  # focus nodes per lookup query
 
 
 class _Rows(list):
-    """Query solutions as fastshacl's evaluator reads them (pyoxigraph terms, ``variables``)."""
+    """Query solutions as the compiled evaluator reads them (pyoxigraph terms, ``variables``)."""
 
     variables: list[Any]
 
 
 class _StoreView:
-    """The part of rusgraph.graph.engine's store view that fastshacl's evaluator uses, answered by
-    an endpoint over the SPARQL 1.1 Protocol."""
+    """The part of rusgraph.graph.engine's store view that the compiled evaluator uses, answered
+    by an endpoint over the SPARQL 1.1 Protocol."""
 
     def __init__(self, endpoint: Any):
         import pyoxigraph as ox
@@ -92,10 +96,7 @@ def validate_at_endpoint(endpoint: Any, base: KnowledgeGraph) -> tuple[Any, Know
     if plan is None:
         log.info("the shapes are not compiled to SPARQL; validating a fetched copy instead")
         return None
-    inoc = inoculation(base.ontology)
-    hidden = {p for s, p, o in base.ontology
-              if (s, p, o) not in inoc or isinstance(s, BNode) or isinstance(o, BNode)}
-    if plan.any_predicate or plan.predicates & hidden:
+    if plan.any_predicate or plan.predicates & hidden_predicates(base.ontology):
         log.info("the shapes can see ontology triples pySHACL leaves out; validating a fetched copy instead")
         return None
     graphs = _dataset(endpoint)

@@ -19,7 +19,7 @@ from ..graph.engine import lookup_graph
 from ..reports.formats import Labeler, csv_dict_writer
 from ..graph.knowledge import KnowledgeGraph
 from ..graph.namespaces import RUS
-from .validator import SEVERITIES, ValidationReport, ValidationResult
+from .results import SEVERITIES, ValidationReport, ValidationResult
 
 OTHER = "(no district)"
 

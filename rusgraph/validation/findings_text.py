@@ -24,7 +24,7 @@ from .findings import OTHER, Finding
 from ..reports.formats import Labeler
 from ..graph.knowledge import KnowledgeGraph
 from ..graph.namespaces import RUS
-from .validator import SEVERITIES
+from .results import SEVERITIES
 
 COMPACT_AFTER = 6  # a rule with more findings than this, none with values of its own, shrinks
 

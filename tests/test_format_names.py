@@ -13,7 +13,8 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 from rdflib.query import Result
 
-from rusgraph.cli import RDF_ALIASES, main
+from rusgraph.cli import main
+from rusgraph.cli.options import RDF_ALIASES
 from rusgraph.reports.formats import GRAPH_ALIASES
 
 PLAN = """@prefix rus: <https://w3id.org/rusgraph/ontology#> .

@@ -382,7 +382,7 @@ def _flat_turtle(ser: Any, graph: Any) -> str | None:
     the same indentation. tests/test_outputs.py holds it to rdflib's text."""
     from collections import defaultdict
 
-    from rdflib import BNode, Literal, URIRef
+    from rdflib import BNode, Literal
     from rdflib.namespace import RDF, RDFS
 
     rdf_type, rdfs_label, nil, rdfs_class = RDF.type, RDFS.label, RDF.nil, RDFS.Class

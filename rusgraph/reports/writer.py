@@ -108,7 +108,7 @@ def write_all(kg: KnowledgeGraph, directory: str | Path, *, fmt: str = "html", l
     """Write every report; the ``district`` report once per district with a plan (in html
     the printable district page, with the graph validated once)."""
     from ..graph.districts import planned_districts
-    from ..graph.engine import lookup_graph
+    from ..graph.lookup import lookup_graph
     from ..errors import RusgraphError
 
     out = Path(directory)

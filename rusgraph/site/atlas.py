@@ -68,7 +68,7 @@ def read_sources(directory: str | os.PathLike[str] | None, atlas: Atlas) -> tupl
 
 def _report_sections(kg: KnowledgeGraph, lang: str) -> tuple[str, dict[str, str]]:
     """The index's report blocks (each report's own page body) and per-district coverage rows."""
-    from ..graph.engine import lookup_graph
+    from ..graph.lookup import lookup_graph
     from ..reports.formats import Labeler
     from ..reports.html import MATRIX_AXES, matrix_html, table_html
     from ..reports.queries import get_query, run_query
@@ -231,7 +231,7 @@ def build_site(kg: KnowledgeGraph, directory: str | os.PathLike[str], *, lang: s
     holds an earlier atlas); ``index.html`` opens in ``lang``. Pages are rendered in
     ``workers`` processes (default: one per core) when the graph is large."""
     from .reference import ontology_body, reports_body, shapes_body, units_body
-    from ..graph.engine import lookup_graph
+    from ..graph.lookup import lookup_graph
     from ..reports.formats import serialize_graph
 
     start = time.perf_counter()

@@ -15,7 +15,7 @@ from typing import Any
 from rdflib import Graph, URIRef
 from rdflib.namespace import FOAF, SKOS
 
-from ..graph.engine import lookup_graph
+from ..graph.lookup import lookup_graph
 from ..reports.formats import Labeler, csv_dict_writer
 from ..graph.knowledge import KnowledgeGraph
 from ..graph.namespaces import RUS

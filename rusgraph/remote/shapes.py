@@ -34,10 +34,10 @@ from rdflib.namespace import FOAF, RDF, RDFS, SKOS
 from ..graph.knowledge import ONTOLOGY_GRAPH, KnowledgeGraph, graph_name_for
 from ..graph.namespaces import RUS, bind_prefixes
 from ..reports.queries import run_query
-from .compiled.evaluation import evaluate
-from .compiled.inoculation import hidden_predicates
-from .compiled.plan import compile_shapes
-from .compiled.report import make_report
+from ..validation.compiled.evaluation import evaluate
+from ..validation.compiled.inoculation import hidden_predicates
+from ..validation.compiled.plan import compile_shapes
+from ..validation.compiled.report import make_report
 
 log = logging.getLogger(__name__)
 

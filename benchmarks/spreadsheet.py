@@ -38,27 +38,29 @@ def write_plan(path: Path, rows: int) -> None:
     """A filled template of ``rows`` measures (openpyxl's write-only mode: flat memory)."""
     from openpyxl import Workbook
 
-    from rusgraph.sheets import spreadsheet as s
+    from rusgraph.sheets.export import bundled_record, record_to_sheet
+    from rusgraph.sheets.template import COLUMNS
+    from rusgraph.sheets.vocab import load_vocab
 
-    vocab = s.load_vocab()
-    fields, sample = s.record_to_sheet(s.bundled_record("Grorud", vocab=vocab), vocab, "nb")
+    vocab = load_vocab()
+    fields, sample = record_to_sheet(bundled_record("Grorud", vocab=vocab), vocab, "nb")
     wb = Workbook(write_only=True)
     plan = wb.create_sheet("Plan")
     plan.append(["Felt", "Verdi"])
     for f, value in fields:
         plan.append([f.name("nb"), value or None])
     table = wb.create_sheet("Tiltak")
-    table.append([c.name("nb") for c in s.COLUMNS])
+    table.append([c.name("nb") for c in COLUMNS])
     for i in range(rows):
         row = dict(sample[i % len(sample)])
         row["local_number"] = str(i + 1)
-        table.append([(row.get(c.key) or None) for c in s.COLUMNS])
+        table.append([(row.get(c.key) or None) for c in COLUMNS])
     wb.save(path)
 
 
 def template(path: Path) -> Path:
     """The empty template, as `rusgraph template -o` writes it (about 17 KB)."""
-    from rusgraph.sheets.spreadsheet import write_template
+    from rusgraph.sheets.export import write_template
 
     return write_template(path)
 

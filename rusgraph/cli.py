@@ -478,14 +478,14 @@ def validate(data, ontology, no_ontology, inference, shapes, fmt, fail_on, distr
     found = [f for f in findings(report, kg, lang=lang) if matches_district(f, district, kg)]
     if fmt == "text":  # for planners: summary first, rules in plain words, grouped, worst first
         from .validation import findings_text as ft
-        from .sheets.spreadsheet import place
+        from .sheets.placing import place
 
         items = ft.placed_items(place(found, sheets), kg, lang) if sheets else ft.items(found, kg, lang)
         verbose = bool(click.get_current_context().find_root().obj.get("verbose"))
         text = ft.render(items, kg.shapes, lang, verbose=verbose,
                          plans=ft.checked_plans(kg, district) if remote is None else None)
     elif sheets and fmt != "turtle":  # results placed on sheet, row and column
-        from .sheets.spreadsheet import place, render_placed
+        from .sheets.placing import place, render_placed
 
         text = render_placed(place(found, sheets), fmt, lang)
     elif fmt == "json":
@@ -730,7 +730,7 @@ def export(data, ontology, no_ontology, inference, fmt, with_inferred, without_o
 
     fmt = fmt.lower() if fmt.lower() in PLAN_FORMATS else export_format(fmt)
     if fmt in PLAN_FORMATS:  # xlsx, plan-csv: a bundled plan in the planners' template
-        from .sheets.spreadsheet import export_for_cli
+        from .sheets.export import export_for_cli
 
         text = export_for_cli(fmt, district, data, lang, output)
         click.echo(f"wrote {output}", err=True) if output else click.echo(text, nl=False)
@@ -818,7 +818,7 @@ def template(output, lang):  # type: ignore[no-untyped-def]
       rusgraph template -o plan.xlsx
       rusgraph template -o plan.csv --lang en
     """
-    from .sheets.spreadsheet import write_template
+    from .sheets.export import write_template
 
     write_template(output, lang)
     click.echo(f"wrote {output}", err=True)
@@ -841,7 +841,7 @@ def import_(spreadsheet, output, lang):  # type: ignore[no-untyped-def]
       rusgraph import plan.xlsx -o plan.ttl
       rusgraph import plan.csv > plan.ttl
     """
-    from .sheets.spreadsheet import import_plan
+    from .sheets.importing import import_plan
 
     plan = import_plan(spreadsheet)
     _emit(plan.turtle(), output)

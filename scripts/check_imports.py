@@ -20,12 +20,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = "rusgraph"
 
-# (reason, text) pairs that may remain for now; see the module docstring. validation.py,
-# fastshacl.py and spreadsheet.py were being rewritten on other branches when this check
-# came in; the shared SHACL report helpers belong in their own module of the validate/
-# subpackage (issue 16's layout), and the spreadsheet's borrowed helpers in sheets/.
+# (reason, text) pairs that may remain for now; see the module docstring. validation.py and
+# fastshacl.py were being rewritten on other branches when this check came in; the shared
+# SHACL report helpers belong in their own module of the validate/ subpackage (issue 16's layout).
 _SHACL = "fastshacl builds pySHACL's report with validation's helpers; split them out in validate/"
-_SHEETS = "spreadsheet borrows build's and findings' helpers; make them public in sheets/"
 ALLOWED: set[tuple[str, str]] = {
     (_SHACL, "cycle: rusgraph.validation.compiled <-> rusgraph.validation.validator"),
     (_SHACL, "private: rusgraph.validation.compiled imports rusgraph.validation.validator._prefix_block"),
@@ -33,10 +31,8 @@ ALLOWED: set[tuple[str, str]] = {
     (_SHACL, "private: rusgraph.validation.compiled imports rusgraph.validation.validator._sort_key"),
     (_SHACL, "private: rusgraph.validation.compiled imports rusgraph.validation.validator._texts"),
     (_SHACL, "private: rusgraph.validation.validator imports rusgraph.validation.compiled._mask_strings"),
-    (_SHEETS, "private: rusgraph.sheets.spreadsheet imports rusgraph.build._section_links"),
     ("sources reads JSON-LD through jsonld, whose checks live in inputs, which reads sources' formats; "
      "arrived with the strict parser (issue 18), to untangle in graph/", "cycle: rusgraph.graph.inputs <-> rusgraph.graph.jsonld <-> rusgraph.graph.sources"),
-    (_SHEETS, "private: rusgraph.sheets.spreadsheet imports rusgraph.validation.findings._record"),
 }
 
 

@@ -117,7 +117,7 @@ def test_deadline_typed_as_a_number(runner, tmp_path, value, shown):
     ws.cell(row=2, column=col).value = value
     ws.cell(row=2, column=col).number_format = "General"
     wb.save(path)
-    from rusgraph.sheets.spreadsheet import import_plan
+    from rusgraph.sheets.importing import import_plan
 
     plan = import_plan(path)
     texts = {str(o) for o in plan.graph.objects(None, RUS.deadlineText)} | \
@@ -132,7 +132,7 @@ def _iso(shown: str) -> str:
 
 
 def test_serial_date_rules():
-    from rusgraph.sheets.spreadsheet import serial_date
+    from rusgraph.sheets.cells import serial_date
 
     assert serial_date("45657") == "31.12.2024"
     assert serial_date("45657.0") == "31.12.2024"

@@ -844,7 +844,16 @@ def import_(spreadsheet, output, lang):  # type: ignore[no-untyped-def]
     from .sheets.importing import import_plan
 
     plan = import_plan(spreadsheet)
-    _emit(plan.turtle(), output)
+    if output:  # streamed: a large plan's Turtle is never held in memory
+        from .atomic import atomic_writer
+
+        with atomic_writer(output, "wb") as fh:
+            plan.write_turtle(fh)
+        click.echo(f"wrote {output}", err=True)
+    else:
+        stdout = sys.stdout.buffer
+        plan.write_turtle(stdout)
+        stdout.flush()
     n, g = len(plan.record["measures"]), len(plan.record["goals"])
     click.echo(f"imported {n} measure{'s' * (n != 1)} and {g} goal{'s' * (g != 1)} from {plan.file}", err=True)
 

@@ -7,12 +7,13 @@ interpret cells itself (rusgraph.sheets.record does) nor write files.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, Iterable, Iterator
 
-from ..build.files import to_turtle
-from ..build.plans import plan_graph
+from ..build.plans import plan_triples
 from ..errors import BuildError
 from .csvfile import read_csv
 from .raw import RawPlan
@@ -36,14 +37,20 @@ def read_raw(path: str | Path) -> RawPlan:
                  "use .xlsx or .csv (save .xls or .ods files as .xlsx)")
 
 
+HEADER = ("# Imported by `rusgraph import` from {file}.\n"
+          "# Edit the spreadsheet and import it again rather than editing this file.\n")
+
+
 @dataclass
 class ImportedPlan:
-    """A plan spreadsheet read and turned into RDF."""
+    """A plan spreadsheet read: its transcription record, where each part came from, and its
+    RDF, written out as it is made (:meth:`write_turtle`) or held as an rdflib Graph
+    (:attr:`graph`, built on first use: validation, reports and diff read it)."""
 
     path: Path
     record: dict[str, Any]
-    graph: Any  # rdflib.Graph
     locator: Locator
+    vocab: Vocab
 
     @property
     def file(self) -> str:
@@ -55,19 +62,73 @@ class ImportedPlan:
 
         return district_plan_iri(self.record["district"], self.record["plan"]["slug"])
 
+    def triples(self) -> Iterator[tuple[Any, Any, Any]]:
+        """The plan's triples (rdflib terms) as build.plans makes them, measure by measure."""
+        try:
+            yield from plan_triples(self.record, self.vocab.ctx, name=self.file, require_lines=False)
+        except BuildError as exc:  # the checks of the import should have caught it; never lose the place
+            raise sheet_error(exc.message, exc.where or self.file, exc.hint) from None
+
+    @cached_property
+    def graph(self) -> Any:
+        """The plan as an rdflib Graph (about 1.6 KiB a triple: for reading, not for large imports)."""
+        from rdflib import Graph
+
+        g = Graph()
+        g.addN((s, p, o, g) for s, p, o in self.triples())
+        return g
+
+    def write_turtle(self, out: BinaryIO) -> None:
+        """The plan as Turtle into ``out``, streamed: Oxigraph writes the triples as they are
+        made, each subject's together, in the plan's order (head, then measure by measure),
+        so memory does not grow with the rows (the graph is never held)."""
+        import pyoxigraph as ox
+
+        from ..graph.namespaces import PREFIXES
+
+        out.write(HEADER.format(file=self.file).encode("utf-8"))
+        ox.serialize(_ox_triples(self.triples()), out, ox.RdfFormat.TURTLE, prefixes=dict(PREFIXES))
+
     def turtle(self) -> str:
-        return (f"# Imported by `rusgraph import` from {self.file}.\n"
-                f"# Edit the spreadsheet and import it again rather than editing this file.\n"
-                + to_turtle(self.graph))
+        buf = io.BytesIO()
+        self.write_turtle(buf)
+        return buf.getvalue().decode("utf-8")
+
+
+def _ox_triples(triples: Iterable[tuple[Any, Any, Any]]) -> Iterator[Any]:
+    """rdflib triples as Oxigraph's. IRIs (predicates, classes, the plan's nodes) repeat and
+    are converted once; literals, nearly all different, are not kept."""
+    import pyoxigraph as ox
+    from rdflib import Literal
+
+    named: dict[Any, Any] = {}
+    NamedNode, OxLiteral, Triple = ox.NamedNode, ox.Literal, ox.Triple
+
+    def term(t: Any) -> Any:
+        if type(t) is not Literal:
+            r = named.get(t)
+            if r is None:
+                if len(named) > 200_000:  # a plan's own IRIs are many: keep the cache small
+                    named.clear()
+                r = named[t] = NamedNode(str(t))
+            return r
+        if t.language:
+            return OxLiteral(str(t), language=t.language)
+        if t.datatype is not None:
+            dt = named.get(t.datatype)
+            if dt is None:
+                dt = named[t.datatype] = NamedNode(str(t.datatype))
+            return OxLiteral(str(t), datatype=dt)
+        return OxLiteral(str(t))
+
+    for s, p, o in triples:
+        yield Triple(term(s), term(p), term(o))
 
 
 def import_plan(path: str | Path, *, vocab: Vocab | None = None) -> ImportedPlan:
-    """Read a filled template (.xlsx or .csv) and build its RDF (links from the table stated)."""
+    """Read a filled template (.xlsx or .csv) into its transcription record (links from the
+    table stated); the RDF is made from the record when it is asked for."""
     raw = read_raw(path)
     vocab = vocab or load_vocab()
     record, loc = to_record(raw, vocab)
-    try:
-        graph = plan_graph(record, vocab.ctx, name=raw.file, require_lines=False)
-    except BuildError as exc:  # the checks above should have caught it; never lose the place
-        raise sheet_error(exc.message, exc.where or raw.file, exc.hint) from None
-    return ImportedPlan(Path(path), record, graph, loc)
+    return ImportedPlan(Path(path), record, loc, vocab)

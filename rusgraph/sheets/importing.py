@@ -104,25 +104,23 @@ def _ox_triples(triples: Iterable[tuple[Any, Any, Any]]) -> Iterator[Any]:
     named: dict[Any, Any] = {}
     NamedNode, OxLiteral, Triple = ox.NamedNode, ox.Literal, ox.Triple
 
-    def term(t: Any) -> Any:
-        if type(t) is not Literal:
-            r = named.get(t)
-            if r is None:
-                if len(named) > 200_000:  # a plan's own IRIs are many: keep the cache small
-                    named.clear()
-                r = named[t] = NamedNode(str(t))
-            return r
-        if t.language:
-            return OxLiteral(str(t), language=t.language)
-        if t.datatype is not None:
-            dt = named.get(t.datatype)
-            if dt is None:
-                dt = named[t.datatype] = NamedNode(str(t.datatype))
-            return OxLiteral(str(t), datatype=dt)
-        return OxLiteral(str(t))
+    def iri(t: Any) -> Any:
+        if len(named) > 200_000:  # a plan's own IRIs are many: keep the cache small
+            named.clear()
+        r = named[t] = NamedNode(t)
+        return r
 
+    def literal(t: Any) -> Any:
+        if t.language:
+            return OxLiteral(t, language=t.language)
+        if t.datatype is not None:
+            return OxLiteral(t, datatype=named.get(t.datatype) or iri(t.datatype))
+        return OxLiteral(t)
+
+    get = named.get
     for s, p, o in triples:
-        yield Triple(term(s), term(p), term(o))
+        yield Triple(get(s) or iri(s), get(p) or iri(p),
+                     literal(o) if type(o) is Literal else (get(o) or iri(o)))
 
 
 def import_plan(path: str | Path, *, vocab: Vocab | None = None) -> ImportedPlan:

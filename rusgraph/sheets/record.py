@@ -45,7 +45,8 @@ class Locator:
 
 
 def to_record(raw: RawPlan, vocab: Vocab) -> tuple[dict[str, Any], Locator]:
-    """The transcription record a filled template stands for, and where each part came from."""
+    """The transcription record a filled template stands for, and where each part came from.
+    ``raw.rows`` is consumed (emptied as the rows are read)."""
     from ..graph.namespaces import district_plan_iri, source_iri
     from ..graph.namespaces import slugify
 
@@ -171,7 +172,7 @@ def to_record(raw: RawPlan, vocab: Vocab) -> tuple[dict[str, Any], Locator]:
     goals: dict[tuple[str, str], dict[str, Any]] = {}
     goal_cells: dict[str, dict[str, tuple[str, RawRow]]] = {}
     measures: list[dict[str, Any]] = []
-    numbers: dict[str, RawRow] = {}
+    numbers: dict[str, int] = {}  # local number -> the first row that has it
 
     def section_id(heading: str, r: RawRow | None = None, cells: dict[str, str] | None = None) -> str | None:
         if not heading:
@@ -233,9 +234,9 @@ def to_record(raw: RawPlan, vocab: Vocab) -> tuple[dict[str, Any], Locator]:
         number = cells.get("local_number") or None
         if number:
             if number in numbers:
-                problems.add(sheet_error(f"local number {number!r} is used twice (also row {numbers[number].row})",
+                problems.add(sheet_error(f"local number {number!r} is used twice (also row {numbers[number]})",
                                     where.at(loc.column("local_number")), "give every measure its own number"))
-            numbers.setdefault(number, r)
+            numbers.setdefault(number, r.row)
         activities = split_cell(cells.get("activities", ""))
         deadline = cells.get("deadline") or None
         if deadline:
@@ -302,8 +303,9 @@ def to_record(raw: RawPlan, vocab: Vocab) -> tuple[dict[str, Any], Locator]:
             loc.link_columns.setdefault((m_iri, choice.code.lower()), loc.column("curated"))
         measures.append(m)
 
-    for r in raw.rows:
-        problems.attempt(read_row, r)
+    rows, raw.rows = raw.rows[::-1], []  # each row let go once read: a large plan is not held twice
+    while rows:
+        problems.attempt(read_row, rows.pop())
 
     if not measures and not problems.found:
         raise sheet_error("the plan has no measures: every row is empty", raw.where(None, loc.column("text")),

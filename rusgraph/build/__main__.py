@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
         for rel in stale:
             print(f"stale: data/{rel}", file=sys.stderr)
         return 1 if stale else 0
-    from ..atomic import write_text_atomic
+    from ..outputs.atomic import write_text_atomic
 
     for rel in stale:
         write_text_atomic(data / rel, files[rel])

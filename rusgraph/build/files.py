@@ -34,7 +34,7 @@ def to_turtle(g: Graph) -> str:
         for term in t:
             if isinstance(term, BNode):
                 raise BuildError("generated data must not contain blank nodes")
-    from ..reports.formats import serialize_graph
+    from ..outputs.rdf import serialize_graph
 
     return serialize_graph(g, "turtle")
 

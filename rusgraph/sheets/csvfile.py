@@ -53,7 +53,7 @@ def _header_score(cells: Sequence[str]) -> int:
 def _parse_csv(text: str, delimiter: str, name: str) -> tuple[list[RawRow], SpreadsheetError | None]:
     """The records read with ``delimiter``, and the error that stopped reading (if any).
     A cell rusgraph wrote as '=... (so that Excel shows it as text) reads back as =...."""
-    from ..reports.formats import unsafe_cell
+    from ..outputs.cells import unsafe_cell
 
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows: list[RawRow] = []
@@ -146,7 +146,7 @@ def csv_text(fields: Sequence[tuple[Field, str]], rows: Sequence[dict[str, str]]
              lang: str = "nb", *, bom: bool = True) -> str:
     """The template as CSV: '# Field: value' lines, the header row, one row per measure.
     ';' separates cells (what Excel writes with Norwegian settings); a BOM marks UTF-8."""
-    from ..reports.formats import csv_writer
+    from ..outputs.cells import csv_writer
 
     buf = io.StringIO()
     w = csv_writer(buf, delimiter=";", lineterminator="\r\n")

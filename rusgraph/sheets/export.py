@@ -2,7 +2,7 @@
 
 Owns: turning a transcription record (a bundled plan's) into the template's plan fields and
 rows, every link written out (stated ones in their columns, curated ones as 'CODE: reason'),
-and writing the template or an exported plan atomically (rusgraph.atomic). It must not read
+and writing the template or an exported plan atomically (rusgraph.outputs.atomic). It must not read
 spreadsheets.
 """
 
@@ -227,7 +227,7 @@ def export_plan(district: str, path: str | Path, *, fmt: str | None = None, lang
 
 
 def _write(path: str | Path, content: bytes | str) -> None:
-    from ..atomic import write_bytes_atomic, write_text_atomic
+    from ..outputs.atomic import write_bytes_atomic, write_text_atomic
 
     if isinstance(content, bytes):
         write_bytes_atomic(path, content)

@@ -155,7 +155,7 @@ def render_placed_json(placed: Sequence[Placed], lang: str = "nb") -> str:
 
 
 def render_placed_csv(placed: Sequence[Placed], lang: str = "nb") -> str:
-    from ..reports.formats import csv_dict_writer
+    from ..outputs.cells import csv_dict_writer
 
     buf = io.StringIO()
     fields = ["severity", "district", "district_code", "focus", "focus_label", *LOCATION_FIELDS, "rule", "message",

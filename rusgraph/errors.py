@@ -53,7 +53,7 @@ class BuildError(RusgraphError):
 class SpreadsheetError(RusgraphError):
     """A plan spreadsheet (.xlsx or .csv) cannot be read or imported; ``where`` names the
     file, sheet, row and column (or the file and line for CSV that does not decode), and
-    ``place`` (a rusgraph.sheets.spreadsheet.Where, when there is one) holds them apart."""
+    ``place`` (a rusgraph.sheets.template.Where, when there is one) holds them apart."""
 
     place: object = None
 

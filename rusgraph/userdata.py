@@ -5,7 +5,7 @@ them imported in memory (each in a named graph of its own, ``plans/<file name>``
 so that results can be placed on sheet, row and column), the bundled upper levels (national
 goals, the city plan, the Oslostandards, the vocabularies) added when the data has no city
 plan of its own, and the five bundled plans added on request (``--with-bundled``). It must
-not parse RDF itself (rusgraph.graph.sources does) nor read spreadsheets (rusgraph.sheets.spreadsheet).
+not parse RDF itself (rusgraph.graph.sources does) nor read spreadsheets (rusgraph.sheets.importing).
 """
 
 from __future__ import annotations
@@ -37,7 +37,9 @@ def spreadsheet_sources(data: Sequence[Any]) -> tuple[list[Any], list[Any]]:
     from rdflib import Dataset
 
     from .graph.knowledge import graph_name_for
-    from .sheets.spreadsheet import import_plan, is_spreadsheet, load_vocab
+    from .sheets.importing import import_plan
+    from .sheets.template import is_spreadsheet
+    from .sheets.vocab import load_vocab
 
     items: list[Any] = []
     plans: list[Any] = []

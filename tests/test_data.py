@@ -216,7 +216,7 @@ def test_bundled_graph_loads_without_warnings(caplog):
 
 
 def test_committed_turtle_matches_transcriptions():
-    from rusgraph.build import build
+    from rusgraph.build.files import build
 
     files = build(ROOT / "data" / "transcriptions")
     for rel, text in files.items():
@@ -226,7 +226,7 @@ def test_committed_turtle_matches_transcriptions():
 
 
 def test_build_is_deterministic():
-    from rusgraph.build import build
+    from rusgraph.build.files import build
 
     a = build(ROOT / "data" / "transcriptions")
     b = build(ROOT / "data" / "transcriptions")

@@ -104,20 +104,20 @@ def test_rdfxml_parser(text):
 
 @pytest.fixture(scope="module")
 def plan_csv() -> str:
-    from rusgraph.sheets.spreadsheet import bundled_record, export_content
+    from rusgraph.sheets.export import bundled_record, export_content
 
     return export_content(bundled_record("Stovner"), "csv", bom=False)
 
 
 @pytest.fixture(scope="module")
 def plan_xlsx() -> bytes:
-    from rusgraph.sheets.spreadsheet import bundled_record, export_content
+    from rusgraph.sheets.export import bundled_record, export_content
 
     return export_content(bundled_record("Stovner"), "xlsx")
 
 
 def _import(data: bytes, suffix: str) -> None:
-    from rusgraph.sheets.spreadsheet import import_plan
+    from rusgraph.sheets.importing import import_plan
 
     with tempfile.TemporaryDirectory() as d:
         path = Path(d) / f"plan{suffix}"

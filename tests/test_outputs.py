@@ -170,7 +170,7 @@ def test_closed_pipe_ends_quietly(tmp_path):
 
 
 def _plan_with_payload(tmp_path: Path) -> Path:
-    from rusgraph.sheets.spreadsheet import bundled_record, export_content
+    from rusgraph.sheets.export import bundled_record, export_content
 
     text = export_content(bundled_record("Grorud"), "csv", bom=False)
     rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
@@ -237,7 +237,8 @@ def test_no_formula_in_any_csv(runner, tmp_path):
 
 def test_plan_csv_round_trip_keeps_the_text(runner, tmp_path):
     plan = _plan_with_payload(tmp_path)
-    from rusgraph.sheets.spreadsheet import export_content, import_plan
+    from rusgraph.sheets.export import export_content
+    from rusgraph.sheets.importing import import_plan
 
     first = import_plan(plan)
     text = export_content(first.record, "csv", bom=False)

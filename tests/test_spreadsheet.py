@@ -312,7 +312,8 @@ def test_validate_xlsx_reports_sheet_row_column(runner, tmp_path):
 
 def test_validate_csv_names_rows(runner, tmp_path):
     xlsx = _fill(runner, tmp_path / "alna.xlsx", ALNA, ALNA_ROWS)
-    from rusgraph.sheets.spreadsheet import export_content, import_plan
+    from rusgraph.sheets.export import export_content
+    from rusgraph.sheets.importing import import_plan
 
     rec = import_plan(xlsx).record
     path = tmp_path / "alna.csv"
@@ -341,7 +342,8 @@ def test_results_on_the_plan_land_on_the_plan_sheet(runner, tmp_path):
     from rusgraph.validation.findings import Finding
     from rusgraph import load
     from rusgraph.validation import findings_text
-    from rusgraph.sheets.spreadsheet import import_plan, place
+    from rusgraph.sheets.importing import import_plan
+    from rusgraph.sheets.placing import place
     from rusgraph.validation.results import ValidationResult
 
     plan = import_plan(_fill(runner, tmp_path / "alna.xlsx", ALNA, ALNA_ROWS))
@@ -491,7 +493,7 @@ def test_not_a_workbook(runner, tmp_path):
 
 @pytest.fixture
 def grorud_csv_text() -> str:
-    from rusgraph.sheets.spreadsheet import bundled_record, export_content
+    from rusgraph.sheets.export import bundled_record, export_content
 
     return export_content(bundled_record("Grorud"), "csv", bom=False)
 

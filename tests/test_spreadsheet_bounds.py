@@ -117,7 +117,7 @@ def test_deadline_typed_as_a_number(runner, tmp_path, value, shown):
     ws.cell(row=2, column=col).value = value
     ws.cell(row=2, column=col).number_format = "General"
     wb.save(path)
-    from rusgraph.sheets.spreadsheet import import_plan
+    from rusgraph.sheets.importing import import_plan
 
     plan = import_plan(path)
     texts = {str(o) for o in plan.graph.objects(None, RUS.deadlineText)} | \
@@ -132,7 +132,7 @@ def _iso(shown: str) -> str:
 
 
 def test_serial_date_rules():
-    from rusgraph.sheets.spreadsheet import serial_date
+    from rusgraph.sheets.cells import serial_date
 
     assert serial_date("45657") == "31.12.2024"
     assert serial_date("45657.0") == "31.12.2024"
@@ -140,3 +140,32 @@ def test_serial_date_rules():
     assert serial_date("2025") == "2025"
     assert serial_date("12345") == "12345"  # 1933: not a plan's deadline
     assert serial_date("mars 2025") == "mars 2025"
+
+
+@pytest.mark.parametrize("district", ["Frogner", "Ullern", "Grorud"])
+def test_import_streams_each_triple_once(runner, tmp_path, district):
+    """`rusgraph import` writes the Turtle as the triples are made (issue 18: a 100,000-row
+    plan under 1 GiB), never holding the plan as a graph: the streamed text is the graph
+    build.plans makes, each triple once (a unit named by many rows, a link a heading and its
+    row both state), each subject's triples in one block."""
+    import io
+
+    import pyoxigraph as ox
+    from rdflib import Graph
+    from rdflib.compare import isomorphic
+
+    from rusgraph.sheets.importing import import_plan
+
+    path = tmp_path / "plan.xlsx"
+    assert runner.invoke(main, ["export", "--format", "xlsx", "--district", district, "-o", str(path)]).exit_code == 0
+    plan = import_plan(path)
+    buf = io.BytesIO()
+    plan.write_turtle(buf)
+    assert "graph" not in plan.__dict__  # written without building the rdflib Graph
+    triples = list(ox.parse(buf.getvalue(), format=ox.RdfFormat.TURTLE))
+    assert len(triples) == len(set(triples))
+    subjects = [t.subject for t in triples]
+    blocks = [s for i, s in enumerate(subjects) if i == 0 or subjects[i - 1] != s]
+    assert len(blocks) == len(set(blocks))
+    assert isomorphic(Graph().parse(data=buf.getvalue(), format="turtle"), plan.graph)
+    assert len(triples) == len(plan.graph)

@@ -45,7 +45,7 @@ def test_odd_terms_same_text_as_rdflib():
 
 def test_imported_plan_same_text_as_rdflib(runner, tmp_path):
     from rusgraph.cli import main
-    from rusgraph.sheets.spreadsheet import import_plan
+    from rusgraph.sheets.importing import import_plan
 
     path = tmp_path / "grorud.xlsx"
     assert runner.invoke(main, ["export", "--format", "xlsx", "--district", "Grorud", "-o", str(path)]).exit_code == 0

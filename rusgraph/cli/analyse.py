@@ -78,14 +78,14 @@ def validate(data, ontology, no_ontology, inference, shapes, fmt, fail_on, distr
     found = [f for f in findings(report, kg, lang=lang) if matches_district(f, district, kg)]
     if fmt == "text":  # for planners: summary first, rules in plain words, grouped, worst first
         from ..validation import findings_text as ft
-        from ..sheets.spreadsheet import place
+        from ..sheets.placing import place
 
         items = ft.placed_items(place(found, sheets), kg, lang) if sheets else ft.items(found, kg, lang)
         verbose = bool(click.get_current_context().find_root().obj.get("verbose"))
         text = ft.render(items, kg.shapes, lang, verbose=verbose,
                          plans=ft.checked_plans(kg, district) if remote is None else None)
     elif sheets and fmt != "turtle":  # results placed on sheet, row and column
-        from ..sheets.spreadsheet import place, render_placed
+        from ..sheets.placing import place, render_placed
 
         text = render_placed(place(found, sheets), fmt, lang)
     elif fmt == "json":

@@ -60,7 +60,7 @@ def export(data, ontology, no_ontology, inference, fmt, with_inferred, without_o
 
     fmt = fmt.lower() if fmt.lower() in PLAN_FORMATS else export_format(fmt)
     if fmt in PLAN_FORMATS:  # xlsx, plan-csv: a bundled plan in the planners' template
-        from ..sheets.spreadsheet import export_for_cli
+        from ..sheets.export import export_for_cli
 
         text = export_for_cli(fmt, district, data, lang, output)
         click.echo(f"wrote {output}", err=True) if output else click.echo(text, nl=False)
@@ -148,7 +148,7 @@ def template(output, lang):  # type: ignore[no-untyped-def]
       rusgraph template -o plan.xlsx
       rusgraph template -o plan.csv --lang en
     """
-    from ..sheets.spreadsheet import write_template
+    from ..sheets.export import write_template
 
     write_template(output, lang)
     click.echo(f"wrote {output}", err=True)
@@ -171,10 +171,19 @@ def import_(spreadsheet, output, lang):  # type: ignore[no-untyped-def]
       rusgraph import plan.xlsx -o plan.ttl
       rusgraph import plan.csv > plan.ttl
     """
-    from ..sheets.spreadsheet import import_plan
+    from ..sheets.importing import import_plan
 
     plan = import_plan(spreadsheet)
-    emit(plan.turtle(), output)
+    if output:  # streamed: a large plan's Turtle is never held in memory
+        from ..outputs.atomic import atomic_writer
+
+        with atomic_writer(output, "wb") as fh:
+            plan.write_turtle(fh)
+        click.echo(f"wrote {output}", err=True)
+    else:
+        stdout = sys.stdout.buffer
+        plan.write_turtle(stdout)
+        stdout.flush()
     n, g = len(plan.record["measures"]), len(plan.record["goals"])
     click.echo(f"imported {n} measure{'s' * (n != 1)} and {g} goal{'s' * (g != 1)} from {plan.file}", err=True)
 

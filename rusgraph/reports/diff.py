@@ -107,7 +107,8 @@ class PlanDiff:
 
 
 def _graph(path: str | Path) -> Graph:
-    from ..sheets.spreadsheet import import_plan, is_spreadsheet
+    from ..sheets.importing import import_plan
+    from ..sheets.template import is_spreadsheet
 
     if is_spreadsheet(path):
         return import_plan(path).graph

@@ -4,7 +4,7 @@ Owns: the print layout of the sheets rusgraph writes (A4 landscape, fit to the p
 the header row repeated on every page, narrow margins) and row heights that fit the wrapped
 text, which Excel and LibreOffice do not compute for files they did not lay out themselves
 (rows then print one line high and the wrapped text overlaps). It must not decide what
-goes into a sheet (rusgraph.sheets.spreadsheet does).
+goes into a sheet (rusgraph.sheets.workbook does).
 """
 
 from __future__ import annotations

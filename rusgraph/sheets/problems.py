@@ -1,6 +1,6 @@
 """Problems in a plan spreadsheet, told to the planner who wrote it.
 
-Owns: collecting the problems of one import (rusgraph.sheets.spreadsheet reads on past a bad cell,
+Owns: collecting the problems of one import (rusgraph.sheets.record reads on past a bad cell,
 up to MAX_PROBLEMS) and telling them in ``--lang`` (nb by default: every message and hint the importer raises
 has a Norwegian wording here), as text for stderr or as json/csv records with file, sheet,
 row and column. It must not read spreadsheets nor decide exit codes.
@@ -63,7 +63,7 @@ def _what(m: re.Match, group: str = "what") -> str:
     return _WHAT.get(m.group(group), m.group(group))
 
 
-# (English pattern, Norwegian wording): the messages of rusgraph.sheets.spreadsheet, fully matched
+# (English pattern, Norwegian wording): the messages of the rusgraph.sheets readers, fully matched
 MESSAGES: list[tuple[str, Any]] = [
     (r"not an Excel workbook \(\.xlsx\): (?P<x>.*)", "ikke en Excel-arbeidsbok (.xlsx): {x}"),
     (r"the workbook is damaged: (?P<x>.*)", "arbeidsboken er skadet: {x}"),

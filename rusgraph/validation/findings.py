@@ -92,7 +92,7 @@ def known_district(wanted: str, kg: KnowledgeGraph) -> bool:
     return False
 
 
-def _record(f: Finding, lang: str) -> dict[str, Any]:
+def finding_record(f: Finding, lang: str) -> dict[str, Any]:
     r = f.result
     return {
         "severity": r.severity,
@@ -115,7 +115,7 @@ def render_json(found: list[Finding], report: ValidationReport, lang: str) -> st
     doc = {
         "conforms": not found,  # SHACL 3.1, as sh:conforms: any result breaks conformance
         "counts": counts,
-        "results": [_record(f, lang) for f in found],
+        "results": [finding_record(f, lang) for f in found],
     }
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
@@ -127,5 +127,5 @@ def render_csv(found: list[Finding], lang: str) -> str:
     w = csv_dict_writer(buf, fields, lineterminator="\r\n", extrasaction="ignore")
     w.writeheader()
     for f in found:
-        w.writerow(_record(f, lang))
+        w.writerow(finding_record(f, lang))
     return buf.getvalue()

@@ -5,7 +5,7 @@ Owns: the summary line that leads the text, each rule named in plain words (the 
 needs to act (the deadline and the plan period; the district goal that lacks a link upward,
 with a fix hint that says so), violations before warnings before infos, and repeated
 findings of one rule grouped under it (many findings without values of their own shrink to
-one line per district). Findings placed on a spreadsheet (rusgraph.sheets.spreadsheet.place) are
+one line per district). Findings placed on a spreadsheet (rusgraph.sheets.placing.place) are
 listed by sheet, row and column. It must not run validation nor decide exit codes; the
 json, csv and turtle formats stay in rusgraph.validation.findings.
 """
@@ -133,7 +133,7 @@ def items(found: Sequence[Finding], kg: KnowledgeGraph, lang: str = "nb") -> lis
 
 
 def placed_items(placed: Sequence[Any], kg: KnowledgeGraph, lang: str = "nb") -> list[Item]:
-    """Findings placed on a spreadsheet (rusgraph.sheets.spreadsheet.Placed) as items by sheet, row, column."""
+    """Findings placed on a spreadsheet (rusgraph.sheets.placing.Placed) as items by sheet, row, column."""
     lang = lang if lang in WORDS else "en"
     w = WORDS[lang]
     g = lookup_graph(kg)

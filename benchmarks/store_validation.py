@@ -53,7 +53,8 @@ TIMEOUT = 1800.0  # seconds for one answer from the server
 def _child(mode: str, url: str, data: Path) -> dict:
     import rusgraph
     from rusgraph.validation.findings import findings
-    from rusgraph.remote.endpoint import Endpoint, load_from_endpoint
+    from rusgraph.remote.endpoint import Endpoint
+    from rusgraph.remote.readback import load_from_endpoint
     from rusgraph.graph.sources import load
     from rusgraph.validation.at_store import validate_at_endpoint
     from rusgraph.validation.validator import validate

@@ -180,9 +180,11 @@ class Endpoint:
         graphs = self.dataset()
         for i in range(0, len(wanted), chunk):
             values = " ".join(f"<{iri}>" for iri in wanted[i:i + chunk])
-            text = ("CONSTRUCT { ?s ?p ?l } WHERE { VALUES ?s { " + values + " } "
-                    "VALUES ?p { <http://www.w3.org/2000/01/rdf-schema#label> "
-                    "<http://www.w3.org/2004/02/skos/core#prefLabel> } ?s ?p ?l }")
+            # ?p by FILTER, not a second VALUES: Oxigraph 0.5 reads every triple of each
+            # predicate in the store for two VALUES blocks (20x slower at 18,000 measures).
+            text = ("CONSTRUCT { ?s ?p ?l } WHERE { VALUES ?s { " + values + " } ?s ?p ?l "
+                    "FILTER(?p IN (<http://www.w3.org/2000/01/rdf-schema#label>, "
+                    "<http://www.w3.org/2004/02/skos/core#prefLabel>)) }")
             out += self.construct(text, graphs)
         return out
 

@@ -15,11 +15,11 @@ from rdflib import Graph
 
 from rusgraph.cli import main
 from rusgraph.errors import EndpointError
-from rusgraph.remote import auth
-from rusgraph.remote.auth import AuthSchemeError, Challenge, Credentials, choose, parse_challenges
+from rusgraph.graph import auth
+from rusgraph.graph.auth import AuthSchemeError, Challenge, Credentials, choose, parse_challenges
 from rusgraph.remote.endpoint import Endpoint
 from rusgraph.remote.push import push
-from rusgraph.remote.transport import origin
+from rusgraph.graph.transport import origin
 from rusgraph.reports.queries import run_query
 
 from .servers import Reply, fake_store, json_reply

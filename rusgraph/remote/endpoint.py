@@ -3,7 +3,7 @@ query sees, and the requests rusgraph sends it.
 
 Owns: the Endpoint (its query, update and store URLs, checked; the credentials and the
 origins they belong to; timeout and retries), SELECT/ASK/CONSTRUCT over the SPARQL 1.1
-Protocol (each a form POST through :mod:`.transport`, with one wall-clock deadline for the
+Protocol (each a form POST through :mod:`rusgraph.graph.transport`, with one wall-clock deadline for the
 answer, retries included), the choice of dataset (which named graphs a query sees), and the
 single requests of Graph Store Protocol and SPARQL Update writes that :mod:`.push` decides
 on. Reading answers and turning HTTP failures into errors is :mod:`.answers`'; reading the
@@ -31,10 +31,11 @@ from rdflib import Graph, URIRef
 from ..errors import EndpointError
 from ..graph.knowledge import INFERRED_GRAPH, ONTOLOGY_GRAPH
 from ..graph.namespaces import BASE, bind_prefixes
-from ..reports.queries import CannedQuery, QueryResult, inject_values, mentioned_vars, strip_comments
+from ..graph.auth import Credentials
+from ..graph.sparqltext import inject_values, mentioned_vars, strip_comments
+from ..graph.transport import NotConnected, exchange, origin
+from ..reports.queries import CannedQuery, QueryResult
 from .answers import GRAPH_TYPES, RESULTS_JSON, graph_result, http_error, malformed, select_result, store_message
-from .auth import Credentials
-from .transport import NotConnected, exchange, origin
 
 log = logging.getLogger(__name__)
 

@@ -20,10 +20,17 @@ child process each:
   answer; its time is not the comparison).
 
 Measurement: wall time with time.perf_counter around the work (imports excluded) in the
-child; memory as the child's peak resident set size (resource.getrusage ru_maxrss), which
-includes the interpreter and its imports (the same in all three). The server's own time and
-memory are not the client's and are not counted. The parent checks that the three give the
-same results (severity, focus node, shape, path, value, in order) and prints a table.
+child, and the child's CPU time (user + system: its own work, without the wait for the
+server); memory as the child's peak resident set size, read as VmHWM from
+/proc/self/status, which includes the interpreter and its imports (the same in all three).
+Not ru_maxrss: Linux carries the parent's resident size at fork over into the child's
+ru_maxrss across exec, so a child started by a parent that has just loaded and pushed the
+graph reports at least the parent's size (that is how an earlier version of this script
+reported 1,024 MiB for a validation at the store that peaks at about 180 MiB). The server's
+own time and memory are not the client's and are not counted. The load average of the
+machine (as ``uptime`` shows it) is printed before and after each child, since the machine
+may be shared. The parent checks that the three give the same results (severity, focus
+node, shape, path, value, in order) and prints a table.
 """
 
 from __future__ import annotations
@@ -53,12 +60,14 @@ TIMEOUT = 1800.0  # seconds for one answer from the server
 def _child(mode: str, url: str, data: Path) -> dict:
     import rusgraph
     from rusgraph.validation.findings import findings
-    from rusgraph.remote.endpoint import Endpoint, load_from_endpoint
+    from rusgraph.remote.endpoint import Endpoint
+    from rusgraph.remote.readback import load_from_endpoint
     from rusgraph.graph.sources import load
     from rusgraph.remote.shapes import validate_at_endpoint
     from rusgraph.validation.validator import validate
 
     start = time.perf_counter()
+    cpu_start = time.process_time()
     if mode == "store":
         done = validate_at_endpoint(Endpoint(url, timeout=TIMEOUT, graphs="store"), load([]))
         if done is None:
@@ -72,10 +81,27 @@ def _child(mode: str, url: str, data: Path) -> dict:
         report = validate(kg)
     found = findings(report, kg, lang="nb")
     seconds = time.perf_counter() - start
+    cpu = time.process_time() - cpu_start
     keys = [[r.severity, r.focus, r.shape, r.path or "", r.value or ""] for r in report.results]
-    return {"seconds": seconds, "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    return {"seconds": seconds, "cpu_seconds": cpu, "peak_mib": _peak_mib(),
             "results": len(keys), "findings": len(found),
             "digest": hashlib.sha256(json.dumps(keys).encode()).hexdigest()}
+
+
+def _peak_mib() -> float:
+    """This process's own peak resident size (VmHWM); ru_maxrss where /proc is absent."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _load() -> str:
+    return "load average: " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def _free_port() -> int:
@@ -143,7 +169,9 @@ def main() -> None:
             pushed = time.perf_counter() - t
             del kg
             out = {}
+            print(name, f"pushed {result.triples:,} triples in {pushed:.1f} s", flush=True)
             for mode in ("local", "fetch", "store"):
+                print(name, mode, "starts;", _load(), flush=True)
                 done = subprocess.run([sys.executable, __file__, "--child", mode, "--url", base + "/query",
                                        "--data", str(data)], capture_output=True, text=True, check=False)
                 if done.returncode != 0:  # rdflib logs every ill-typed literal: keep the last real lines
@@ -152,19 +180,21 @@ def main() -> None:
                     raise SystemExit(f"{name} {mode} failed:\n" + "\n".join(lines[-20:]))
                 out[mode] = json.loads(done.stdout.strip().splitlines()[-1])
                 print(name, mode, json.dumps(out[mode]), flush=True)
+                print(name, mode, "ends;", _load(), flush=True)
         finally:
             _stop(proc)
         same = len({o["digest"] for o in out.values()}) == 1
         rows.append((name, size.measures, result.triples, pushed, out, same))
         if not same:
             raise SystemExit(f"{name}: the results differ: {json.dumps(out)}")
-    print("| measures | triples pushed | results | fetch + validate: time, peak memory | at the store: time, "
-          "peak memory | time ratio | memory ratio |")
-    print("|---|---|---|---|---|---|---|")
+    print("| measures | triples pushed | results | fetch + validate: time (CPU), peak memory | at the store: time "
+          "(CPU), peak memory | local, for reference: time, peak memory | time ratio | memory ratio |")
+    print("|---|---|---|---|---|---|---|---|")
     for name, measures, triples, _pushed, out, _same in rows:
-        f, s = out["fetch"], out["store"]
-        print(f"| {measures:,} ({name}) | {triples:,} | {s['results']:,} | {f['seconds']:.1f} s, "
-              f"{f['peak_mib']:,.0f} MiB | {s['seconds']:.1f} s, {s['peak_mib']:,.0f} MiB | "
+        f, s, loc = out["fetch"], out["store"], out["local"]
+        print(f"| {measures:,} ({name}) | {triples:,} | {s['results']:,} | {f['seconds']:.1f} s "
+              f"({f['cpu_seconds']:.1f} s), {f['peak_mib']:,.0f} MiB | {s['seconds']:.1f} s ({s['cpu_seconds']:.1f} s), "
+              f"{s['peak_mib']:,.0f} MiB | {loc['seconds']:.1f} s, {loc['peak_mib']:,.0f} MiB | "
               f"{f['seconds'] / s['seconds']:.1f}x | {f['peak_mib'] / s['peak_mib']:.1f}x |")
     print("(same results as local validation of the same files: "
           + ", ".join(f"{r[0]}: {'yes' if r[5] else 'NO'}" for r in rows) + ")")

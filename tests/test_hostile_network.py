@@ -33,15 +33,21 @@ def redirect_to(url: str, status: int = 302) -> Reply:
 
 
 def test_redirect_to_another_host_is_refused_and_gets_no_credentials(runner):
+    def respond(m, p, b):  # type: ignore[no-untyped-def]
+        if "Authorization" not in store.requests[-1][3]:  # the store asks for credentials first
+            return Reply(401, b"", {"WWW-Authenticate": 'Basic realm="store"'})
+        return redirect_to(other_host(elsewhere.base) + "/sparql", 307)
+
     with fake_store(lambda m, p, b: ONE_COLUMN) as elsewhere:
-        with fake_store(lambda m, p, b: redirect_to(other_host(elsewhere.base) + "/sparql", 307)) as store:
+        with fake_store(respond) as store:
             r = runner.invoke(main, ["report", "coverage", "--endpoint", store.base + "/sparql", "--graphs", "store",
                                      "--user", "planner", "--password", "s3cret-pw"])
     assert r.exit_code == 2, r.output
     assert "redirects to another host" in r.stderr and "--follow-redirects" in r.stderr
     assert r.stdout == "" and "s3cret-pw" not in r.output
     assert elsewhere.requests == []  # neither the query nor the credentials went there
-    assert store.requests[0][3].get("Authorization", "").startswith("Basic ")
+    assert "Authorization" not in store.requests[0][3]  # none before the store asks
+    assert store.requests[1][3].get("Authorization", "").startswith("Basic ")  # then to the store alone
 
 
 def test_follow_redirects_sends_the_query_but_no_credentials():
@@ -69,6 +75,8 @@ def test_a_redirect_that_would_drop_the_query_is_refused():
 
 def test_a_same_host_redirect_keeps_query_and_credentials():
     def respond(m, p, b):  # type: ignore[no-untyped-def]
+        if "Authorization" not in store.requests[-1][3]:
+            return Reply(401, b"", {"WWW-Authenticate": 'Basic realm="store"'})
         if p == "/old":
             return redirect_to("/sparql", 308)
         return json_reply('{"boolean": true}')
@@ -76,9 +84,10 @@ def test_a_same_host_redirect_keeps_query_and_credentials():
     with fake_store(respond) as store:
         endpoint = Endpoint(store.base + "/old", graphs="store", user="planner", password="pw")
         assert run_query(endpoint, "ASK {}").boolean is True
-    (_m1, p1, b1, h1), (_m2, p2, b2, h2) = store.requests
-    assert (p1, p2) == ("/old", "/sparql") and b1 == b2
-    assert h1["Authorization"] == h2["Authorization"]
+    (_m0, p0, _b0, h0), (_m1, p1, b1, h1), (_m2, p2, b2, h2) = store.requests
+    assert (p0, p1, p2) == ("/old", "/old", "/sparql") and b1 == b2
+    assert "Authorization" not in h0
+    assert h1["Authorization"] == h2["Authorization"]  # the same origin: answered up front
 
 
 def test_another_reports_columns_are_never_printed(runner):

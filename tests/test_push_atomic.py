@@ -19,6 +19,7 @@ from rusgraph.graph.knowledge import ONTOLOGY_GRAPH
 from rusgraph.reports.queries import run_query
 from rusgraph.remote.push import STAGING_BASE, PushError, push
 from rusgraph.remote.endpoint import Endpoint
+from rusgraph.remote.readback import fetch_parts
 
 from .servers import oxigraph_server, virtuoso_server
 
@@ -58,7 +59,7 @@ def version_b(kg):  # type: ignore[no-untyped-def]
 
 
 def read_parts(store: dict) -> dict[URIRef, Graph]:
-    return Endpoint(store["query_url"], timeout=120).fetch_parts()
+    return fetch_parts(Endpoint(store["query_url"], timeout=120))
 
 
 def staging_graphs(store: dict) -> list[str]:
@@ -85,7 +86,7 @@ def test_concurrent_replacing_pushes_never_mix(bundled_kg, store, how):
             t.start()
         for t in threads:
             t.join(timeout=300)
-        assert not errors, errors
+        assert not errors, [str(e) for e in errors]
         parts = read_parts(store)
         assert set(parts) == set(a.parts)
         for name, got in parts.items():

@@ -1,6 +1,6 @@
 """The write protocol against a small stdlib server that behaves like a strict store: credentials
-go out only when the store asks, in the scheme it asks for (Basic here; Digest against a real
-Virtuoso in test_virtuoso.py); a store's error message reaches stderr in full, without the
+go out only once the store has asked, in the scheme it asks for (Basic here; Digest in
+test_auth.py and against a real Virtuoso in test_virtuoso.py); a store's error message reaches stderr in full, without the
 query it echoes; a batch refused as too large is split and the push still completes."""
 
 from __future__ import annotations
@@ -36,8 +36,11 @@ def test_basic_credentials_only_when_the_store_asks(bundled_kg):
         result = push(no_bnodes, endpoint)
     assert result.ok and len(result.written) == len(bundled_kg.parts)
     writes = [r for r in fake.requests if r[1].startswith("/store")]
-    assert all("Authorization" not in h for _m, _p, _b, h in writes[::2])  # each first try goes without
-    assert all(h.get("Authorization") == token for _m, _p, _b, h in writes[1::2])  # answered in Basic
+    assert "Authorization" not in writes[0][3]  # the first request goes without
+    assert writes[1][2] == writes[0][2]  # and is sent again, answered in Basic
+    # the store has asked once: every later request answers up front, each body sent once
+    assert all(h.get("Authorization") == token for _m, _p, _b, h in writes[1:])
+    assert len(writes) == len(bundled_kg.parts) + 1
 
 
 def test_store_message_in_full_without_the_echoed_query(runner):

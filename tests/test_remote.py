@@ -19,6 +19,7 @@ from rusgraph.graph.knowledge import ONTOLOGY_GRAPH
 from rusgraph.reports.queries import list_queries, run_query
 from rusgraph.remote.push import PushError, push
 from rusgraph.remote.endpoint import Endpoint, redact
+from rusgraph.remote.readback import fetch, fetch_parts
 
 from .conftest import REPORT_LANGS, params_for
 from .servers import Reply, fake_store, free_port, json_reply, oxigraph_server
@@ -111,10 +112,10 @@ def test_read_back_is_isomorphic(bundled_kg, pushed):
     expected += bundled_kg.data
     assert whole.kind == "construct"
     assert isomorphic(whole.graph, expected)
-    parts = endpoint.fetch_parts()
+    parts = fetch_parts(endpoint)
     assert set(parts) == set(bundled_kg.parts)
     assert all(isomorphic(parts[n], bundled_kg.parts[n]) for n in parts)
-    assert isomorphic(endpoint.fetch(), bundled_kg.data)
+    assert isomorphic(fetch(endpoint), bundled_kg.data)
 
 
 @pytest.mark.slow

@@ -16,6 +16,7 @@ from rusgraph.graph.knowledge import ONTOLOGY_GRAPH
 from rusgraph.reports.queries import list_queries, run_query
 from rusgraph.remote.push import STAGING_BASE, push
 from rusgraph.remote.endpoint import Endpoint
+from rusgraph.remote.readback import fetch_parts
 
 from .conftest import REPORT_LANGS, params_for
 from .servers import virtuoso_server
@@ -106,13 +107,34 @@ def test_report_cli_csv_is_the_embedded_csv(runner, virtuoso, embedded, q):
 
 def test_read_back_is_isomorphic(bundled_kg, virtuoso):
     _v, reader, _ = virtuoso
-    parts = reader.fetch_parts()
+    parts = fetch_parts(reader)
     assert set(parts) == set(bundled_kg.parts)
     for name, g in parts.items():
         assert isomorphic(g, bundled_kg.parts[name]), name
     ontology = Endpoint(reader.query_url, graphs=[str(ONTOLOGY_GRAPH)], timeout=120)
     whole = run_query(ontology, "CONSTRUCT WHERE { ?s ?p ?o }")
     assert isomorphic(whole.graph, bundled_kg.ontology)  # the blank nodes of its OWL restrictions
+
+
+def test_reports_and_read_back_at_the_digest_endpoint(runner, bundled_kg, virtuoso, embedded):
+    """/sparql-auth answers only with Digest credentials: the report is the embedded one, the
+    read-back isomorphic; a wrong password is exit 2 with the store's refusal said plainly."""
+    v, _reader, _ = virtuoso
+    q = next(q for q in QUERIES if q.name == "coverage")
+    args = ["report", "coverage", "--endpoint", v.update, "--user", v.user, "--format", "csv", "--lang", "en",
+            "--timeout", "120"]
+    r = runner.invoke(main, args + ["--password", v.password])
+    assert r.exit_code == 0, r.output
+    assert sorted(r.stdout.splitlines()) == sorted(write_select(embedded(q, "en"), "csv").splitlines())
+    parts = fetch_parts(Endpoint(v.update, user=v.user, password=v.password, timeout=120))
+    assert set(parts) == set(bundled_kg.parts)
+    assert all(isomorphic(g, bundled_kg.parts[name]) for name, g in parts.items())
+    wrong = runner.invoke(main, args + ["--password", "not-the-password"])
+    assert wrong.exit_code == 2 and wrong.stdout == ""
+    assert "HTTP 401, the store wants credentials and refused the ones given" in wrong.stderr
+    assert "not-the-password" not in wrong.output
+    anonymous = runner.invoke(main, args[:4] + args[6:])
+    assert anonymous.exit_code == 2 and "HTTP 401, the store wants credentials (" in anonymous.stderr
 
 
 def test_store_errors_are_shown_in_full_without_the_echoed_query(runner, virtuoso):
@@ -158,7 +180,7 @@ def test_sparql_update_with_blank_nodes_and_replace(bundled_kg, fresh_virtuoso):
         assert all(w.method == "update-replace" for w in result.written)
     assert stored_quads(v) == expected_quads(bundled_kg)
     reader = Endpoint(v.query, timeout=120)
-    parts = reader.fetch_parts()
+    parts = fetch_parts(reader)
     assert all(isomorphic(parts[n], bundled_kg.parts[n]) for n in bundled_kg.parts)
     onto = Endpoint(v.query, graphs=[str(ONTOLOGY_GRAPH)], timeout=120)
     assert isomorphic(run_query(onto, "CONSTRUCT WHERE { ?s ?p ?o }").graph, bundled_kg.ontology)
@@ -166,6 +188,6 @@ def test_sparql_update_with_blank_nodes_and_replace(bundled_kg, fresh_virtuoso):
     result = push(bundled_kg, endpoint, batch_size=300)
     assert result.ok and stored_quads(v) == expected_quads(bundled_kg)
     whole = Graph()
-    for g in reader.fetch_parts().values():
+    for g in fetch_parts(reader).values():
         whole += g
     assert isomorphic(whole, bundled_kg.data)

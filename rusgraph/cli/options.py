@@ -136,7 +136,7 @@ def query_target(remote: dict[str, Any] | None, data, ontology, no_ontology, inf
 def fetch_graph(remote, data, ontology, no_ontology, inference, shapes):  # type: ignore[no-untyped-def]
     """A KnowledgeGraph of the store's data with the local (bundled by default) ontology and shapes."""
     from ..inference.reasoner import infer
-    from ..remote.endpoint import load_from_endpoint
+    from ..remote.readback import load_from_endpoint
 
     if data or with_bundled_asked():
         raise CliError("give DATA (or --with-bundled) or --endpoint, not both")

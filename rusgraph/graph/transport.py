@@ -1,18 +1,19 @@
 """One HTTP exchange with a SPARQL store: under a wall-clock deadline, credentials kept to
-their own host, redirects by a stated policy.
+their own host and given in the scheme the store asks for, redirects by a stated policy.
 
 Owns: sending a request and reading the whole answer before a deadline that covers
 connecting, waiting and every byte of the body (a store trickling one byte at a time cannot
-hold rusgraph past it); sending credentials only to the scheme, host and port they were
-given for; following a redirect only where it keeps the request whole (same origin, or a
-307/308 that keeps the method and body) and, to another host, only when asked, then without
-credentials; the HTTP(S) proxy named in the environment. It must not retry (the caller
-retries only a connection that was never made), parse answers or know SPARQL.
+hold rusgraph past it); answering a 401 challenge with the user's credentials (Digest or
+Basic, worked out by :mod:`.auth`) and only at the scheme, host and port they were given
+for; following a redirect only where it keeps the request whole (same origin, or a 307/308
+that keeps the method and body) and, to another host, only when asked, then without
+credentials; the HTTP(S) proxy named in the environment. Every request rusgraph sends to a
+store, query or write, goes through :func:`exchange`. It must not retry (the caller retries
+only a connection that was never made), parse answers or know SPARQL.
 """
 
 from __future__ import annotations
 
-import base64
 import http.client
 import socket
 import ssl
@@ -20,9 +21,10 @@ import threading
 import time
 import urllib.parse
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ..errors import EndpointError
+from .auth import AuthSchemeError, Credentials, parse_challenges
 
 MAX_REDIRECTS = 5
 #: Redirects that keep the method and body (RFC 9110 15.4.8/9); 301/302/303 turn a POST into
@@ -41,19 +43,11 @@ class Answer:
     headers: dict[str, str]  # lower-case names
     body: bytes
     url: str  # where it came from, after redirects
+    challenges: tuple[str, ...] = ()  # every WWW-Authenticate value, in order
 
-
-@dataclass(frozen=True)
-class Credentials:
-    """A user and password, and the origin (scheme, host, port) they belong to."""
-
-    user: str
-    password: str = field(repr=False)
-    origin: tuple[str, str, int] = ("", "", 0)
-
-    def header(self) -> str:
-        token = base64.b64encode(f"{self.user}:{self.password}".encode()).decode("ascii")
-        return "Basic " + token
+#: Requests one URL may take to authenticate: an answer sent up front that the store no longer
+#: takes, its fresh challenge answered, and once more when it says the nonce went stale.
+AUTH_ROUNDS = 3
 
 
 def origin(url: str) -> tuple[str, str, int]:
@@ -84,7 +78,7 @@ def exchange(method: str, url: str, body: bytes | None, headers: dict[str, str],
     timeout = limit or timeout
     shown = _shown(url)
     for _ in range(MAX_REDIRECTS + 1):
-        answer = _once(method, url, body, headers, deadline, timeout, credentials)
+        answer = _authenticated(method, url, body, headers, deadline, timeout, credentials)
         if answer.status not in (301, 302, 303, 307, 308):
             return answer
         target = urllib.parse.urljoin(url, answer.headers.get("location", ""))
@@ -106,12 +100,53 @@ def exchange(method: str, url: str, body: bytes | None, headers: dict[str, str],
     raise EndpointError(f"more than {MAX_REDIRECTS} redirects", where=shown)
 
 
+def _authenticated(method: str, url: str, body: bytes | None, headers: dict[str, str], deadline: float,
+                   timeout: float, credentials: Credentials | None) -> Answer:
+    """One request to ``url``, answering the store's 401 challenge when credentials belong to
+    its origin; a 401 that remains (a wrong password) is returned for the caller to judge."""
+    where = origin(url)
+    if credentials is None or not credentials.belongs_to(where):
+        return _once(method, url, body, headers, deadline, timeout, None)
+    target = _target(url)
+    authorization = credentials.up_front(where, method, target, body)
+    answered_fresh = False
+    for _ in range(AUTH_ROUNDS):
+        answer = _once(method, url, body, headers, deadline, timeout, authorization)
+        if answer.status != 401:
+            return answer
+        challenges = parse_challenges(answer.challenges)
+        if answered_fresh and not any(c.stale for c in challenges):
+            return answer  # the store refused the credentials it asked for
+        if not challenges:
+            if authorization is None or answered_fresh:
+                return answer  # a 401 that asks for nothing: nothing to answer
+            # An answer sent up front that the store no longer takes, and no new challenge
+            # (Virtuoso's way): ask again without one to be challenged afresh.
+            credentials.forget(where)
+            authorization = None
+            continue
+        try:
+            authorization = credentials.answer(where, challenges, method, target, body)
+        except AuthSchemeError as exc:
+            raise EndpointError(f"the store asks for authentication in {', '.join(exc.offered)}, which rusgraph "
+                                "does not speak (it speaks Digest and Basic)", where=_shown(url),
+                                hint="ask the store's administrator for Digest or Basic access") from None
+        answered_fresh = True
+    return answer
+
+
+def _target(url: str) -> str:
+    """The request target (path and query) as sent to the origin server, and as Digest signs it."""
+    parts = urllib.parse.urlsplit(url)
+    return urllib.parse.urlunsplit(("", "", parts.path or "/", parts.query, ""))
+
+
 def _connection(url: str, timeout: float) -> tuple[http.client.HTTPConnection, str]:
     """A connection for ``url`` (through the environment's proxy when one applies) and the
     request target to send."""
     parts = urllib.parse.urlsplit(url)
     scheme, host, port = origin(url)
-    target = urllib.parse.urlunsplit(("", "", parts.path or "/", parts.query, ""))
+    target = _target(url)
     proxy = urllib.request.getproxies().get(scheme)
     if proxy and (_loopback(host) or urllib.request.proxy_bypass(host)):
         proxy = None
@@ -142,15 +177,15 @@ def _loopback(host: str) -> bool:
 
 
 def _once(method: str, url: str, body: bytes | None, headers: dict[str, str], deadline: float, timeout: float,
-          credentials: Credentials | None) -> Answer:
+          authorization: str | None) -> Answer:
     shown = _shown(url)
     left = deadline - time.monotonic()
     if left <= 0:
         raise _late(timeout, shown)
     conn, target = _connection(url, left)
     send = dict(headers)
-    if credentials is not None and credentials.origin == origin(url):
-        send["Authorization"] = credentials.header()
+    if authorization is not None:
+        send["Authorization"] = authorization
     if body is not None:
         send["Content-Length"] = str(len(body))
     expired = threading.Event()
@@ -205,13 +240,14 @@ def _once(method: str, url: str, body: bytes | None, headers: dict[str, str], de
                                 hint="the answer is incomplete, so none of it was used; run the command again, "
                                      "or ask the store's administrator about its logs") from None
         answer_headers = {k.lower(): v for k, v in resp.getheaders()}
+        challenges = tuple(resp.headers.get_all("WWW-Authenticate") or ())
         status = resp.status
         if expired.is_set():
             raise _late(timeout, shown)
     finally:
         timer.cancel()
         conn.close()
-    return Answer(status=status, headers=answer_headers, body=data, url=url)
+    return Answer(status=status, headers=answer_headers, body=data, url=url, challenges=challenges)
 
 
 def _late(timeout: float, where: str) -> EndpointError:

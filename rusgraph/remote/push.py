@@ -4,9 +4,10 @@ Owns: which graphs a push writes and in what order, batching (triples sharing a 
 stay together; batches a store refuses as too large are split), how a graph is replaced
 (staged under STAGING_BASE, then copied over the old one in one operation and checked),
 blank nodes in SPARQL Update, --prune, and the account of what was and was not written
-(PushResult, PushError). It must not speak HTTP itself (rusgraph.remote.endpoint.Endpoint sends every
-request and turns failures into EndpointErrors), format output or touch graphs outside
-https://w3id.org/rusgraph/.
+(PushResult, PushError). It must not speak HTTP itself (the Endpoint sends every
+request through the one transport that queries use, credentials and the store's Digest or
+Basic challenge included; :mod:`.answers` turns failures into EndpointErrors), format output
+or touch graphs outside https://w3id.org/rusgraph/.
 """
 
 from __future__ import annotations
@@ -17,13 +18,15 @@ import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 from rdflib import BNode, Graph
 
 from ..errors import EndpointError
 from ..graph.knowledge import INFERRED_GRAPH, ONTOLOGY_GRAPH, KnowledgeGraph
 from ..graph.namespaces import BASE
-from .endpoint import GRAPH_BASE, NO_GSP, Endpoint, http_error, plain_iri, redact
+from .answers import http_error
+from .endpoint import GRAPH_BASE, NO_GSP, Endpoint, plain_iri, redact
 
 log = logging.getLogger(__name__)
 

@@ -141,9 +141,14 @@ def _findings_context(endpoint: Any, focus_nodes: Iterable[URIRef]) -> Graph:
 
 
 def _construct_about(endpoint: Any, out: Graph, subjects: list[URIRef], props: tuple[Any, ...]) -> None:
-    """Add the ``props`` triples of ``subjects`` (in chunks, each one indexed lookup per subject)."""
-    wanted = " ".join(f"<{p}>" for p in props)
+    """Add the ``props`` triples of ``subjects`` (in chunks, each one indexed lookup per subject).
+
+    The predicates are a FILTER, not a second VALUES block: Oxigraph 0.5 joins two VALUES
+    blocks with ``?s ?p ?o`` by reading every triple of each predicate in the store (0.63 s
+    a chunk at 18,000 measures, against 0.03 s with the FILTER, the same triples), which made
+    the labels most of the time of a validation at the store."""
+    wanted = ", ".join(f"<{p}>" for p in props)
     for i in range(0, len(subjects), CHUNK):
         values = " ".join(f"<{s}>" for s in subjects[i:i + CHUNK])
-        text = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {values} }} VALUES ?p {{ {wanted} }} ?s ?p ?o }}"
+        text = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o FILTER(?p IN ({wanted})) }}"
         out += run_query(endpoint, text).graph

@@ -15,7 +15,7 @@ from rdflib.query import Result
 
 from rusgraph.cli import main
 from rusgraph.cli.options import RDF_ALIASES
-from rusgraph.reports.formats import GRAPH_ALIASES
+from rusgraph.outputs.rdf import GRAPH_ALIASES
 
 PLAN = """@prefix rus: <https://w3id.org/rusgraph/ontology#> .
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .

@@ -243,7 +243,7 @@ def test_goal_pages_agree_with_the_goals_report(site, atlas, bundled_kg):
 
 def test_index_shows_the_reports_matrices(site, bundled_kg):
     from rusgraph.graph.lookup import lookup_graph
-    from rusgraph.reports.formats import Labeler
+    from rusgraph.graph.labels import Labeler
     from rusgraph.reports.html import MATRIX_AXES, matrix_html
     from rusgraph.reports.queries import get_query, run_query
 

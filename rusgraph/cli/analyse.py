@@ -93,7 +93,7 @@ def validate(data, ontology, no_ontology, inference, shapes, fmt, fail_on, distr
     elif fmt == "csv":
         text = render_csv(found, lang)
     else:
-        from ..reports.formats import serialize_graph
+        from ..outputs.rdf import serialize_graph
 
         text = serialize_graph(report.graph, "turtle")
     emit(text, output)
@@ -207,7 +207,8 @@ def report(ctx, name, data, ontology, no_ontology, inference, list_, all_, param
 def _print_select(kg, query, params, fmt, lang, output, when_empty=None):  # type: ignore[no-untyped-def]
     """Any answer in --format: SELECT/ASK as a table or SPARQL results, a graph as RDF.
     ``when_empty`` runs before an empty SELECT table is printed (it may raise)."""
-    from ..reports.formats import Labeler, write_result
+    from ..graph.labels import Labeler
+    from ..reports.formats import write_result
     from ..reports.queries import run_query
 
     result = run_query(kg, query, params, lang=lang)

@@ -235,7 +235,7 @@ def infer(data, ontology, no_ontology, inference, profile, fmt, keep_trivial, ou
       rusgraph infer --profile owlrl -o inferred.ttl
       rusgraph infer --profile rdfs --format nt
     """
-    from ..reports.formats import serialize_graph
+    from ..outputs.rdf import serialize_graph
     from ..inference.reasoner import infer as run_infer
 
     kg = load_graph(data, ontology, no_ontology, "none")

@@ -190,7 +190,7 @@ def main(ctx: click.Context, verbose: int, debug: bool, store_dir: str | None, r
     """
     ctx.obj = {"debug": debug, "verbose": verbose, "store": store_dir}
     if raw_cells:
-        from ..reports.formats import raw_cells as keep_cells
+        from ..outputs.cells import raw_cells as keep_cells
 
         ctx.with_resource(keep_cells())
     level = logging.WARNING if verbose == 0 and not debug else (logging.INFO if verbose == 1 else logging.DEBUG)

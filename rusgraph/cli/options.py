@@ -17,7 +17,7 @@ from .group import CliError
 
 SELECT_FORMATS = ("table", "csv", "tsv", "json", "md", "html")
 RDF_FORMATS = ("turtle", "nt", "trig", "nquads", "json-ld", "xml")
-# Names rdflib, Jena riot and ROBOT users type (rusgraph.reports.formats.GRAPH_ALIASES; a test keeps them equal).
+# Names rdflib, Jena riot and ROBOT users type (rusgraph.outputs.rdf.GRAPH_ALIASES; a test keeps them equal).
 RDF_ALIASES = ("ttl", "ntriples", "n-triples", "nq", "n-quads", "jsonld", "rdf/xml", "rdfxml", "rdf")
 # A query's answer: a SELECT/ASK result (srx = SPARQL XML results, srj = SPARQL JSON) or a graph.
 RESULT_FORMATS = (*SELECT_FORMATS, "srx", "srj", "markdown", *RDF_FORMATS, *RDF_ALIASES)
@@ -53,7 +53,7 @@ def stdin_sources(items: list[Any]) -> list[Any]:
         raise CliError("standard input ('-') can be read only once")
     if "-" not in items:
         return items
-    from ..reports.formats import graph_format
+    from ..outputs.rdf import graph_format
     from ..graph.sources import parse_stdin
 
     fmt = graph_format(click.get_current_context().meta.get("rusgraph.input_format", "turtle")).rdflib_name
@@ -151,7 +151,7 @@ def validate_at_store(remote, data, ontology, no_ontology, inference, shapes, en
     results; else (fetched kg, None) for validating a fetched copy here."""
     if engine == "fast" and not (data or ontology or no_ontology or inference != "none"):
         from ..graph.sources import load
-        from ..validation.at_store import validate_at_endpoint
+        from ..remote.shapes import validate_at_endpoint
 
         done = validate_at_endpoint(connect_endpoint(remote), load([], shapes=list(shapes) if shapes else None))
         if done is not None:
@@ -186,7 +186,7 @@ def load_inputs_for(data, ontology, no_ontology, inference, *, shapes=None, uppe
     from dataclasses import replace
 
     from ..inference.reasoner import infer
-    from ..graph.userdata import UPPER_LEVELS, load_inputs
+    from ..userdata import UPPER_LEVELS, load_inputs
 
     onto = [] if no_ontology else (list(ontology) or None)
     loaded = load_inputs(stdin_sources(list(data)), ontology=onto, shapes=list(shapes) if shapes else None,
@@ -221,7 +221,7 @@ def progress(msg: str) -> None:
 
 def emit(text: str, output: str | None) -> None:
     if output:
-        from ..atomic import write_text_atomic
+        from ..outputs.atomic import write_text_atomic
 
         write_text_atomic(output, text)
         click.echo(f"wrote {output}", err=True)

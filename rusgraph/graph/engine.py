@@ -10,8 +10,12 @@ Layout of the store (one per loaded graph, shared by the graphs ``infer`` derive
 
 - the default graph holds the data (every data part, merged: a triple found in two files
   is one triple, as in ``KnowledgeGraph.data``) and the ontology: what ``kg.union`` holds
-  before inference. Queries read it alone (a union of graphs makes every triple pattern
-  about 25% slower in Oxigraph);
+  before inference. Queries read it alone. The data is not kept as one named graph per
+  file because Oxigraph (0.5) does not merge a union of graphs: a triple in two listed
+  default graphs, or in two graphs under ``use_default_graph_as_union``, is matched twice,
+  so every count over data repeated across files (labels, shared units) would be too high;
+  a union of graphs also makes every triple pattern about 25% slower. Each file's own
+  graph (``kg.parts``) is built when code that needs it asks (named-graph exports, push);
 - ``graph/ontology`` holds again the ontology triples that are not data triples (to count
   and export the data alone);
 - ``urn:rusgraph:validation-ontology`` holds what pySHACL mixes into the data graph from the

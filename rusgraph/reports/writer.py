@@ -16,8 +16,9 @@ import re
 from html import escape
 from pathlib import Path
 
-from ..atomic import replace_dir_atomic
-from .formats import Labeler, write_select
+from ..outputs.atomic import replace_dir_atomic
+from ..graph.labels import Labeler
+from .formats import write_select
 from ..graph.knowledge import KnowledgeGraph
 from .html import page
 from .queries import CannedQuery, list_queries, run_query

@@ -23,7 +23,7 @@ from typing import Any
 from .model import DCTERMS, RUS, SKOS, Atlas, read_atlas
 from .pages import BODIES, KIND_NAMES, T, Page, frame, plan_body, resource_body
 from .rdf import LANGS, alternates, page_path
-from ..atomic import atomic_directory
+from ..outputs.atomic import atomic_directory
 from ..graph.knowledge import KnowledgeGraph
 
 MARKER = ".rusgraph-site"
@@ -69,7 +69,7 @@ def read_sources(directory: str | os.PathLike[str] | None, atlas: Atlas) -> tupl
 def _report_sections(kg: KnowledgeGraph, lang: str) -> tuple[str, dict[str, str]]:
     """The index's report blocks (each report's own page body) and per-district coverage rows."""
     from ..graph.lookup import lookup_graph
-    from ..reports.formats import Labeler
+    from ..graph.labels import Labeler
     from ..reports.html import MATRIX_AXES, matrix_html, table_html
     from ..reports.queries import get_query, run_query
 
@@ -232,7 +232,7 @@ def build_site(kg: KnowledgeGraph, directory: str | os.PathLike[str], *, lang: s
     ``workers`` processes (default: one per core) when the graph is large."""
     from .reference import ontology_body, reports_body, shapes_body, units_body
     from ..graph.lookup import lookup_graph
-    from ..reports.formats import serialize_graph
+    from ..outputs.rdf import serialize_graph
 
     start = time.perf_counter()
     atlas = read_atlas(iter(lookup_graph(kg)))

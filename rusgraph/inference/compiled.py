@@ -6,6 +6,9 @@ the data go beyond that fragment, running reasonable (Rust) instead, with the on
 rule it lacks that the ontology uses (prp-spo2, property chains: rus:planCovers =
 hasMeasure o tracesTo) run to a fixpoint together with it; and keeping the same delta
 owlrl's path keeps (new, non-trivial triples: :func:`trivial`, which rusgraph.inference.reasoner uses too).
+The compiled rules read their premises as numbered pyoxigraph terms (rusgraph.inference.facts)
+and their delta goes back into the store as pyoxigraph quads, unconverted; only reasonable's
+fallback works on rdflib triples. It must not load, validate or report.
 ``rusgraph.inference.reasoner.infer`` calls it for the ``owlrl`` profile on the fast path;
 tests/test_fastpath.py holds the result to owlrl's.
 """

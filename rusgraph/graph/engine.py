@@ -202,14 +202,21 @@ class Backing:
 
     def add_inferred(self, triples: Iterable[tuple[Any, Any, Any]]) -> Any:
         """A new named graph holding ``triples`` (rdflib terms); returns its name. The
-        inferred triples of the compiled rules go straight into the store this way: no
+        inferred triples of the reasoner fallback go straight into the store this way: no
         rdflib Graph is built for them."""
+        import pyoxigraph as ox
+
+        t = Converter().to_ox
+        return self.add_inferred_quads(lambda name: (ox.Quad(t(s), t(p), t(o), name) for s, p, o in triples))
+
+    def add_inferred_quads(self, quads: Callable[[Any], Iterable[Any]]) -> Any:
+        """A new named graph holding the pyoxigraph quads ``quads(name)`` gives for its
+        name; returns the name (the compiled rules write their delta this way)."""
         import pyoxigraph as ox
 
         with self.lock:
             name = ox.NamedNode(f"{INFERRED_PREFIX}{next(self.counter)}")
-            t = Converter().to_ox
-            self.store.bulk_extend(ox.Quad(t(s), t(p), t(o), name) for s, p, o in triples)
+            self.store.bulk_extend(quads(name))
             self.store.add_graph(name)
             return name
 

@@ -6,6 +6,9 @@ the data go beyond that fragment, running reasonable (Rust) instead, with the on
 rule it lacks that the ontology uses (prp-spo2, property chains: rus:planCovers =
 hasMeasure o tracesTo) run to a fixpoint together with it; and keeping the same delta
 owlrl's path keeps (new, non-trivial triples: :func:`trivial`, which rusgraph.inference.reasoner uses too).
+The compiled rules read their premises as numbered pyoxigraph terms (rusgraph.inference.facts)
+and their delta goes back into the store as pyoxigraph quads, unconverted; only reasonable's
+fallback works on rdflib triples. It must not load, validate or report.
 ``rusgraph.inference.reasoner.infer`` calls it for the ``owlrl`` profile on the fast path;
 tests/test_fastpath.py holds the result to owlrl's.
 """
@@ -13,12 +16,13 @@ tests/test_fastpath.py holds the result to owlrl's.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from ..graph.knowledge import KnowledgeGraph
+from .facts import Facts, Terms, read_store
 
 _MAX_ROUNDS = 20
 _VOCAB_NS = (str(RDF), str(RDFS), str(OWL), str(XSD))
@@ -28,6 +32,7 @@ _REFLEXIVE = frozenset((RDFS.subClassOf, RDFS.subPropertyOf, OWL.sameAs, OWL.equ
                         OWL.equivalentProperty))
 _SCHEMA_NS = (str(RDFS), str(OWL))
 _starts = str.startswith
+_TRIVIAL_TYPE_IRIS = frozenset(map(str, _TRIVIAL_TYPES))
 
 
 def trivial(s, p, o) -> bool:  # type: ignore[no-untyped-def]
@@ -154,47 +159,25 @@ def closure_with_reasonable(base: list[tuple[Any, Any, Any]], ontology: Graph, *
     return closure
 
 
-def _base_triples(kg: KnowledgeGraph) -> list[tuple[Any, Any, Any]]:
-    """Ontology + all data as rdflib triples, from the store when there is one."""
-    from ..graph.engine import Converter, has_store, view
-
-    if not has_store(kg):
-        return list(kg.ontology) + list(kg.data)
-    v = view(kg)
-    triple = Converter().triple
-    return [triple(q.subject, q.predicate, q.object)
-            for g in v.query_graphs() if g != v.inferred
-            for q in v.store.quads_for_pattern(None, None, None, g)]
-
-
-def _premises(kg: KnowledgeGraph) -> tuple[list[tuple[Any, Any, Any]], bool, bool]:
-    """Ontology + the data triples that can be premises of a rule, as rdflib triples;
-    whether that is all the data (False: triples of properties no axiom names were left out;
-    they can only matter through owl:sameAs, which the caller checks); and whether the data
-    itself has RDFS/OWL statements beyond types, lists and annotations."""
-    from ..graph.engine import Converter, has_store, view
-
-    keep = _logical_properties_cache(kg.ontology)
-    if not has_store(kg):
-        return list(kg.ontology) + list(kg.data), True, True
+def _premises(kg: KnowledgeGraph, *, everything: bool = False) -> tuple[Terms, Facts, bool, bool]:
+    """Ontology + the data triples that can be premises of a rule (all data triples with
+    ``everything``), numbered, from the store's default graph; whether that is all the data
+    (False: triples of properties no axiom names were left out; they can only matter through
+    owl:sameAs, which the caller checks); and whether the data itself has RDFS/OWL
+    statements beyond types, lists and annotations."""
     import pyoxigraph as ox
 
-    v = view(kg)
-    conv = Converter()
-    triple = conv.triple
-    store = v.store
-    default = ox.DefaultGraph()
-    out: list[tuple[Any, Any, Any]] = []  # the default graph holds ontology and data
+    from ..graph.engine import view
+
+    keep = {str(p) for p in _logical_properties_cache(kg.ontology)}
+    store = view(kg).store
+    default = ox.DefaultGraph()  # the default graph holds ontology and data
     preds = [row[0] for row in store.query("SELECT DISTINCT ?p WHERE { ?s ?p ?o }", default_graph=default)]
-    complete = True
     plain = {str(RDF.type), str(RDF.first), str(RDF.rest), *map(str, _ANNOTATIONS)}
     schema = any(p.value.startswith(_VOCABS) and p.value not in plain for p in preds)
-    for p in preds:
-        if p.value.startswith(_VOCABS) or URIRef(p.value) in keep:
-            out += [triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, p, None, default)]
-        else:
-            complete = False
-    return out, complete, schema
+    wanted = [p for p in preds if everything or p.value.startswith(_VOCABS) or p.value in keep]
+    terms = Terms.for_store()
+    return terms, read_store(store, default, wanted, terms), len(wanted) == len(preds), schema
 
 
 def _named_properties(base: list[tuple[Any, Any, Any]]) -> set:
@@ -213,8 +196,10 @@ def _named_properties(base: list[tuple[Any, Any, Any]]) -> set:
     return {x for x in out if isinstance(x, URIRef) and not str(x).startswith(_VOCABS)}
 
 
-def owlrl_closure(kg: KnowledgeGraph, *, engine: str = "auto") -> tuple[list, set] | None:
-    """(premises, closure) of ontology + data under OWL 2 RL, or None when only owlrl can run it.
+def infer_owlrl(kg: KnowledgeGraph, *, keep_trivial: bool = False, engine: str = "auto") -> KnowledgeGraph | None:
+    """``infer(kg, "owlrl")`` without owlrl: the new, non-trivial triples of the OWL 2 RL
+    closure of ontology + data, or None when only owlrl can compute it. They go straight
+    into their own graph of ``kg``'s store; no rdflib Graph is built for them.
 
     ``engine``: ``rules`` (rusgraph.inference.rules, the ontology's fragment compiled; raises
     rules.Outside beyond it), ``reasonable``, or ``auto``: rules, else reasonable when
@@ -223,44 +208,89 @@ def owlrl_closure(kg: KnowledgeGraph, *, engine: str = "auto") -> tuple[list, se
     unless owl:sameAs enters the closure, and then reasonable runs again on everything.
     """
     from . import rules
-    from ..graph.engine import installed
+    from ..graph.engine import installed, view
 
-    base, complete, schema = _premises(kg)
-    if not complete and (not _named_properties(base) <= _logical_properties_cache(kg.ontology)
-                         or rules.meta_statements(base)):
-        # the data has schema statements of its own, or types can make a property
-        # transitive, functional ...: every data triple may be a premise
-        base, complete = _base_triples(kg), True
+    terms, facts, complete, schema = _premises(kg)
+    if not complete:
+        stated = terms.schema_triples(facts)
+        if not _named_properties(stated) <= _logical_properties_cache(kg.ontology) or rules.meta_statements(stated):
+            # the data has schema statements of its own, or types can make a property
+            # transitive, functional ...: every data triple may be a premise
+            terms, facts, complete, schema = _premises(kg, everything=True)
+    backing = view(kg).backing
     if engine in ("auto", "rules"):
         try:
-            return base, rules.closure(base)
+            closed = rules.saturate(facts, terms)
         except rules.Outside as exc:
             if engine == "rules":
                 raise
             if exc.vocabulary and engine == "auto":
                 return None  # reasonable and owlrl disagree on such schemas: owlrl decides
+        else:
+            name = backing.add_inferred_quads(lambda graph: _delta_quads(terms, facts, closed, graph, keep_trivial))
+            return replace(kg, inferred_source=name, backing=backing)
     if engine == "auto" and not installed("reasonable"):
         return None
+    base = terms.triples(facts)
+    del terms, facts
     closure = closure_with_reasonable(base, kg.ontology, schema_in_data=schema)
     if not complete and _has_same_as(closure):
-        base = _base_triples(kg)
+        terms, facts, _complete, _schema = _premises(kg, everything=True)
+        base = terms.triples(facts)
+        del terms, facts
         closure = closure_with_reasonable(base, kg.ontology)
-    return base, closure
-
-
-def infer_owlrl(kg: KnowledgeGraph, *, keep_trivial: bool = False, engine: str = "auto") -> KnowledgeGraph | None:
-    """``infer(kg, "owlrl")`` without owlrl: the new, non-trivial triples of the closure
-    (see :func:`owlrl_closure`), or None when only owlrl can compute it. They go straight
-    into their own graph of ``kg``'s store; no rdflib Graph is built for them."""
-    from ..graph.engine import view
-
-    found = owlrl_closure(kg, engine=engine)
-    if found is None:
-        return None
-    base, closure = found
     asserted = set(base)
     del base
-    backing = view(kg).backing
     delta = (t for t in closure if t not in asserted and (keep_trivial or not trivial(*t)))
     name = backing.add_inferred(delta)
     return replace(kg, inferred_source=name, backing=backing)
+
+
+def _delta_quads(terms: Terms, before: Facts, after: Facts, graph: Any, keep_trivial: bool) -> Iterator[Any]:
+    """The pairs ``after`` has and ``before`` lacks, as quads of ``graph``, less the trivial
+    ones (:func:`trivial`, decided once per term). Each predicate's sets are dropped from
+    both once written, so the store grows as Python's memory shrinks."""
+    import pyoxigraph as ox
+
+    quad = ox.Quad
+    term = terms.terms
+    subject_ok: dict[int, bool] = {}
+    class_ok: dict[int, bool] = {}
+    rdf_type = terms.find(RDF.type)
+    reflexive = {terms.find(p) for p in _REFLEXIVE} - {None}
+    same_as = str(OWL.sameAs)
+
+    def good_subject(i: int) -> bool:
+        ok = subject_ok.get(i)
+        if ok is None:
+            iri = terms.iri(i)
+            ok = subject_ok[i] = iri is not None and not iri.startswith(_VOCAB_NS)
+        return ok
+
+    def good_class(i: int) -> bool:
+        ok = class_ok.get(i)
+        if ok is None:
+            iri = terms.iri(i)
+            ok = class_ok[i] = iri is None or not (iri in _TRIVIAL_TYPE_IRIS or iri.startswith(_VOCAB_NS))
+        return ok
+
+    grown = sorted((p for p in after if after[p] is not before.get(p)), key=lambda p: -len(after[p]))
+    for p in grown:
+        new = after.pop(p)
+        old = before.pop(p, None)
+        if old:
+            new -= old  # ``new`` is saturate's own copy
+        del old
+        pt = term[p]
+        iri = terms.iri(p) or ""
+        if keep_trivial:
+            yield from (quad(term[s], pt, term[o], graph) for s, o in new)
+            continue
+        if iri.startswith(_SCHEMA_NS) and iri != same_as:
+            continue
+        if p == rdf_type:
+            yield from (quad(term[s], pt, term[o], graph) for s, o in new if good_subject(s) and good_class(o))
+        elif p in reflexive:
+            yield from (quad(term[s], pt, term[o], graph) for s, o in new if s != o and good_subject(s))
+        else:
+            yield from (quad(term[s], pt, term[o], graph) for s, o in new if good_subject(s))

@@ -24,6 +24,8 @@ from typing import Any, Iterable
 from rdflib import URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
+from .facts import Facts, Terms
+
 _VOCAB = (str(RDF), str(RDFS), str(OWL), str(XSD))
 
 # Schema statements the fragment reads.
@@ -212,48 +214,81 @@ def chain(facts: dict[Any, set], steps: list[Any]) -> set:
 
 
 def closure(triples: Iterable[tuple[Any, Any, Any]]) -> set:
-    """The OWL 2 RL closure of ``triples`` under the fragment's rules, as triples (the input
-    included). Raises :class:`Outside` when the input needs a rule outside the fragment."""
-    facts: dict[Any, set] = {}
-    for s, p, o in triples:
-        if p == OWL.sameAs:
-            raise Outside("the premises state owl:sameAs")
-        bucket = facts.get(p)
-        if bucket is None:
-            bucket = facts[p] = set()
-        bucket.add((s, o))
-    schema = Schema(facts)
+    """The OWL 2 RL closure of rdflib ``triples`` under the fragment's rules, as triples (the
+    input included). Raises :class:`Outside` when the input needs a rule outside the fragment."""
+    terms = Terms()
+    closed = saturate(terms.encode(triples), terms)
+    r = terms.rdflib
+    return {(r(s), rp, r(o)) for p, pairs in closed.items() for rp in (r(p),) for s, o in pairs}
+
+
+class _Numbered:
+    """A :class:`Schema` with every term replaced by its number in a :class:`Terms` table."""
+
+    def __init__(self, schema: Schema, terms: Terms) -> None:
+        n = terms.add
+
+        def each(d: dict[Any, set]) -> dict[int, set[int]]:
+            return {n(k): {n(v) for v in vs} for k, vs in d.items()}
+
+        self.supers = each(schema.supers)
+        self.super_props = each(schema.super_props)
+        self.domain = each(schema.domain)
+        self.range = each(schema.range)
+        self.inverse = each(schema.inverse)
+        self.transitive = {n(p) for p in schema.transitive}
+        self.symmetric = {n(p) for p in schema.symmetric}
+        self.functional = {n(p) for p in schema.functional}
+        self.inverse_functional = {n(p) for p in schema.inverse_functional}
+        self.chains = [(n(p), [n(s) for s in steps]) for p, steps in schema.chains]
+
+
+def saturate(facts: Facts, terms: Terms) -> Facts:
+    """The closure of numbered premises (:mod:`rusgraph.inference.facts`): ``facts`` with
+    the sets of the predicates the rules add to replaced by larger copies (the input is
+    not changed: ``result[p] is not facts[p]`` says what grew). Raises :class:`Outside`."""
+    same_as = terms.find(OWL.sameAs)
+    if same_as is not None and facts.get(same_as):
+        raise Outside("the premises state owl:sameAs")
+    schema = _Numbered(Schema(terms.schema_facts(facts)), terms)
+    out = dict(facts)
+    own: set = set()  # predicates whose set in ``out`` is already a copy
+
+    def add(p: int, new: set, changed: set) -> None:
+        """Add ``new`` pairs to p's set (copying the input's set first); note p if it grew."""
+        bucket = out.get(p)
+        if p not in own:
+            extra = new - bucket if bucket else set(new)
+            if extra:
+                out[p] = (bucket | extra) if bucket else extra
+                own.add(p)
+                changed.add(p)
+            return
+        n = len(bucket)
+        bucket |= new
+        if len(bucket) != n:
+            changed.add(p)
 
     # the property rules, to a fixpoint; types do not feed them (no class expressions)
-    dirty = set(facts)
+    dirty = set(out)
     for _ in range(_MAX_ROUNDS):
         if not dirty:
             break
         changed: set = set()
-
-        def add(p: Any, new: set) -> None:
-            bucket = facts.get(p)
-            if bucket is None:
-                bucket = facts[p] = set()
-            n = len(bucket)
-            bucket |= new
-            if len(bucket) != n:
-                changed.add(p)
-
         for p in list(dirty):
-            pairs = facts[p]
+            pairs = out[p]
             for q in schema.super_props.get(p, ()):  # prp-spo1, prp-eqp1/2
-                add(q, pairs)
+                add(q, pairs, changed)
             for q in schema.inverse.get(p, ()):  # prp-inv1/2
-                add(q, {(o, s) for s, o in pairs})
+                add(q, {(o, s) for s, o in pairs}, changed)
             if p in schema.symmetric:  # prp-symp
-                add(p, {(o, s) for s, o in pairs})
+                add(p, {(o, s) for s, o in pairs}, changed)
         for p in schema.transitive:  # prp-trp
             if p in dirty or p in changed:
-                add(p, _transitive(facts.get(p, set())))
+                add(p, _transitive(out.get(p, set())), changed)
         for p, steps in schema.chains:  # prp-spo2
             if any(s in dirty or s in changed for s in steps):
-                add(p, chain(facts, steps))
+                add(p, chain(out, steps), changed)
         dirty = changed
     else:
         raise Outside("the property rules did not reach a fixpoint")
@@ -261,24 +296,24 @@ def closure(triples: Iterable[tuple[Any, Any, Any]]) -> set:
     # prp-fp / prp-ifp would derive owl:sameAs between distinct nodes
     for p in schema.functional:
         seen: dict[Any, Any] = {}
-        for s, o in facts.get(p, ()):
+        for s, o in out.get(p, ()):
             if seen.setdefault(s, o) != o:
-                raise Outside(f"{p} is functional and {s} has two values")
+                raise Outside(f"{terms.rdflib(p)} is functional and {terms.rdflib(s)} has two values")
     for p in schema.inverse_functional:
         seen = {}
-        for s, o in facts.get(p, ()):
+        for s, o in out.get(p, ()):
             if seen.setdefault(o, s) != s:
-                raise Outside(f"{p} is inverse-functional and {o} has two subjects")
+                raise Outside(f"{terms.rdflib(p)} is inverse-functional and {terms.rdflib(o)} has two subjects")
 
     # prp-dom, prp-rng, then cax-sco / cax-eqc
-    types = facts.setdefault(RDF.type, set())
+    rdf_type = terms.add(RDF.type)
+    grown: set = set()
     for p, classes in schema.domain.items():
-        subjects = {s for s, _o in facts.get(p, ())}
-        types |= {(s, c) for s in subjects for c in classes}
+        subjects = {s for s, _o in out.get(p, ())}
+        add(rdf_type, {(s, c) for s in subjects for c in classes}, grown)
     for p, classes in schema.range.items():
-        objects = {o for _s, o in facts.get(p, ())}
-        types |= {(o, c) for o in objects for c in classes}
+        objects = {o for _s, o in out.get(p, ())}
+        add(rdf_type, {(o, c) for o in objects for c in classes}, grown)
     supers = schema.supers
-    types |= {(x, d) for x, c in list(types) if c in supers for d in supers[c]}
-
-    return {(s, p, o) for p, pairs in facts.items() for s, o in pairs}
+    add(rdf_type, {(x, d) for x, c in out.get(rdf_type, ()) if c in supers for d in supers[c]}, grown)
+    return out

@@ -241,6 +241,26 @@ def test_goal_pages_agree_with_the_goals_report(site, atlas, bundled_kg):
     assert checked == len(result.rows) > 40
 
 
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_plan_pages_show_the_printable_district_page(site, atlas, runner, lang):
+    """Each plan page holds what `rusgraph report district --format html` prints for its
+    district (the same content, in the atlas's frame), with every measure linked to its page."""
+    for plan in atlas.of_kind("plan"):
+        code = str(atlas.value(atlas.value(plan, RUS.district), SKOS.notation))
+        r = runner.invoke(main, ["report", "district", "-p", f"district={code}", "--format", "html", "--lang", lang])
+        assert r.exit_code == 0, r.output
+        title, body = re.search(r"<body><h1>(.*?)</h1>(.*)</body>", r.stdout, re.S).groups()
+        page = read(site / f"{page_path(plan)}.{lang}.html")
+        assert re.search(r"<h1[^>]*>(.*?)</h1>", page).group(1) == title
+        profile = page.split('<div class="district-profile">', 1)[1]
+        assert re.sub(r'<a href="[^"]*">|</a>', "", profile).startswith(body + "</div>")
+        root = "../" * page_path(plan).count("/")
+        linked = set(re.findall(r'<td class="text"><a href="([^"]+)">', profile))
+        measures = [m for m in atlas.members(plan, RUS.inPlan) if atlas.kind(m) == "measure"]
+        assert linked == {f"{root}{page_path(m)}.{lang}.html" for m in measures}
+        assert ".district-profile table.measures{" in read(site / "assets" / "site.css")
+
+
 def test_index_shows_the_reports_matrices(site, bundled_kg):
     from rusgraph.graph.engine import lookup_graph
     from rusgraph.reports.formats import Labeler

@@ -206,6 +206,22 @@ def test_without_sources_a_measure_page_names_file_and_lines(bundled_kg, tmp_pat
     assert "004_aef04038b9c33af2.txt" in page and "lines 908–914" in page and 'id="source-lines"' not in page
 
 
+def test_pages_written_by_forked_workers_are_the_same_files(site, bundled_kg, tmp_path, monkeypatch):
+    """With the worker pool (and the helper that runs the English reports) forced on the
+    bundled graph, the site is the one written in one process, file for file."""
+    from rusgraph.site import render
+
+    if "fork" not in __import__("multiprocessing").get_all_start_methods():
+        pytest.skip("no fork on this system: pages are written in one process")
+    monkeypatch.setattr(render, "PARALLEL_ABOVE", 0)
+    out = tmp_path / "site"
+    build_site(bundled_kg, out, sources=SEEDS if SEEDS.is_dir() else None, workers=2)
+    files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
+    for f in files:
+        assert (out / f).read_bytes() == (site / f).read_bytes(), f
+
+
 def test_a_bad_sources_directory_is_named(bundled_kg, tmp_path):
     with pytest.raises(NotADirectoryError, match="nowhere"):
         build_site(bundled_kg, tmp_path / "site", sources=tmp_path / "nowhere")

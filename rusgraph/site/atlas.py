@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html import escape
 from importlib.resources import files
 from pathlib import Path
@@ -91,33 +91,49 @@ def _report_sections(kg: KnowledgeGraph, lang: str) -> str:
     return "".join(parts)
 
 
-def _profiles(kg: KnowledgeGraph, atlas: Atlas, plans: list[tuple[Any, str, str]]) -> dict[str, dict[Any, Any]]:
-    """Each plan's district profile (the printable district page's content) by language,
-    its measures linked to their pages: every report run once per language, the graph
-    validated once for the findings."""
-    from ..reports.district_data import findings_by_district, profiles_data
-    from ..reports.district_page import district_profile
-    from ..validation.validator import validate
+_KG: KnowledgeGraph | None = None  # the graph a forked helper queries (set before the pool forks)
 
-    report = validate(kg)
-    got: dict[str, dict[Any, Any]] = {}
-    for lg in LANGS:
-        data = profiles_data(kg, lang=lg, findings=findings_by_district(kg, lang=lg, report=report))
-        got[lg] = {}
-        for plan, _kind, path in plans:
-            districts = atlas.values(plan, RUS.district)
-            codes = [str(atlas.value(d, SKOS.notation) or "") for d in districts]
-            if len(codes) != 1 or codes[0] not in data:
-                continue
-            pg = Page(atlas, lg, path)
-            measures: dict[tuple[str, str], str | None] = {}
-            for p in (p for d in districts for p in atlas.members(d, RUS.district) if atlas.kind(p) == "plan"):
-                for m in atlas.members(p, RUS.inPlan):
-                    number = atlas.value(m, RUS.localNumber) or atlas.value(m, RUS.sequence)
-                    if atlas.kind(m) == "measure" and number is not None:
-                        measures[(atlas.label(p, lg), str(number))] = pg.href(m)
-            got[lg][plan] = district_profile(data[codes[0]], lang=lg,
-                                             measure_href=lambda r: measures.get((r["plan"], r["measure_id"])))
+
+def _reports_in(lang: str) -> tuple[str, dict[str, Any]]:
+    """In a forked helper: the index's report blocks and the district profiles in ``lang``
+    (without findings: the graph is validated once, by the caller)."""
+    from ..reports.district_data import profiles_data
+
+    assert _KG is not None
+    return _report_sections(_KG, lang), profiles_data(_KG, lang=lang)
+
+
+def _forkable(kg: KnowledgeGraph) -> bool:
+    """Whether a forked process may query ``kg``'s store: an in-memory Oxigraph store may; an
+    on-disk one (``--store``, which keeps its answers beside it) has threads of its own."""
+    from ..graph.engine import view
+
+    try:
+        return view(kg).backing.answers is None
+    except Exception:  # no store at all: nothing a helper could query
+        return False
+
+
+def _plan_profiles(atlas: Atlas, plans: list[tuple[Any, str, str]], data: dict[str, Any], lang: str) -> dict[Any, Any]:
+    """Each plan's district profile in ``lang`` (the printable district page's content), its
+    measures linked to their pages."""
+    from ..reports.district_page import district_profile
+
+    got = {}
+    for plan, _kind, path in plans:
+        districts = atlas.values(plan, RUS.district)
+        codes = [str(atlas.value(d, SKOS.notation) or "") for d in districts]
+        if len(codes) != 1 or codes[0] not in data:
+            continue
+        pg = Page(atlas, lang, path)
+        measures: dict[tuple[str, str], str | None] = {}
+        for p in (p for d in districts for p in atlas.members(d, RUS.district) if atlas.kind(p) == "plan"):
+            for m in atlas.members(p, RUS.inPlan):
+                number = atlas.value(m, RUS.localNumber) or atlas.value(m, RUS.sequence)
+                if atlas.kind(m) == "measure" and number is not None:
+                    measures[(atlas.label(p, lang), str(number))] = pg.href(m)
+        got[plan] = district_profile(data[codes[0]], lang=lang,
+                                     measure_href=lambda r: measures.get((r["plan"], r["measure_id"])))
     return got
 
 
@@ -160,8 +176,10 @@ def build_site(kg: KnowledgeGraph, directory: str | os.PathLike[str], *, lang: s
     ``workers`` processes (default: one per core) when the graph is large."""
     from .reference import ontology_body, reports_body, shapes_body, units_body
     from ..graph.engine import lookup_graph
+    from ..reports.district_data import findings_by_district, profiles_data
     from ..reports.district_page import scoped_css
     from ..reports.formats import serialize_graph
+    from ..validation.validator import validate
 
     start = time.perf_counter()
     atlas = read_atlas(iter(lookup_graph(kg)))
@@ -172,16 +190,30 @@ def build_site(kg: KnowledgeGraph, directory: str | os.PathLike[str], *, lang: s
              if (p := page_path(s)) is not None and p not in REFERENCE_PAGES]
     items.sort(key=lambda it: it[1] == "plan")  # the plans last: their pages wait for the reports
     first_plan = next((i for i, it in enumerate(items) if it[1] == "plan"), len(items))
+    global _KG
     with atomic_directory(directory, replace_if=MARKER) as tmp:
         job = Job(atlas, texts, districts, tmp, items)
-        pool = Pool(job, range(0, first_plan), workers or os.cpu_count() or 1)
+        # the other language's reports in a forked helper beside the page workers, where one may query
+        helper = ((_reports_in, (LANGS[1],)),) if _forkable(kg) else ()
+        _KG = kg
+        pool = Pool(job, range(0, first_plan), workers or os.cpu_count() or 1, first=helper)
         try:  # while the workers write the other pages: the reports, then the plans' pages
-            sections = {lg: _report_sections(kg, lg) for lg in LANGS}
-            job.profiles = _profiles(kg, atlas, items[first_plan:])
+            report = validate(kg)
+            sections, profiles = {}, {}
+            for lg in LANGS:
+                found = findings_by_district(kg, lang=lg, report=report)
+                if lg == LANGS[1] and pool.first:
+                    sections[lg], data = pool.first[0].result()
+                else:
+                    sections[lg], data = _report_sections(kg, lg), profiles_data(kg, lang=lg)
+                data = {code: replace(d, findings=found.get(code, [])) for code, d in data.items()}
+                profiles[lg] = _plan_profiles(atlas, items[first_plan:], data, lg)
+            job.profiles = profiles
             docs, result.pages, result.files = render(job, first_plan, len(items))
             more = pool.results()
         finally:
             pool.close()
+            _KG = None
         docs += more[0]
         result.pages += more[1]
         result.files += more[2]

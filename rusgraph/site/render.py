@@ -115,11 +115,14 @@ def _render_share(lo: int, hi: int) -> tuple[list[tuple[int, str, Doc]], int, in
 class Pool:
     """Renders ``indices`` of a job's items: in forked workers that start at once and run
     while the caller goes on, when there are many and the system can fork; else here, when
-    the caller collects the results."""
+    the caller collects the results. ``first``: other work for the pool, (function, args)
+    each, handed out before the pages (None where there is no pool: the caller does it); a
+    function reads what it needs from module state set before the pool forks."""
 
-    def __init__(self, job: Job, indices: range, workers: int):
+    def __init__(self, job: Job, indices: range, workers: int, first: tuple[tuple[Any, tuple], ...] = ()):
         self.job, self.indices = job, indices
         self.futures: list[Future] = []
+        self.first: list[Future] | None = None
         self.pool: ProcessPoolExecutor | None = None
         n = len(indices)
         if workers >= 2 and n >= PARALLEL_ABOVE and "fork" in multiprocessing.get_all_start_methods():
@@ -128,7 +131,9 @@ class Pool:
             for d in {os.path.dirname(job.items[i][2]) for i in indices}:
                 os.makedirs(job.root / d, exist_ok=True)
             _JOB = job  # until close(): a worker forked at any time inherits it
-            self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+            # one pool, every process forked at its first submit, before its manager thread starts
+            self.pool = ProcessPoolExecutor(workers + len(first), mp_context=multiprocessing.get_context("fork"))
+            self.first = [self.pool.submit(fn, *args) for fn, args in first]
             step = -(-n // (workers * 4))
             for lo in range(indices.start, indices.stop, step):
                 self.futures.append(self.pool.submit(_render_share, lo, min(lo + step, indices.stop)))

@@ -8,7 +8,7 @@ on 127.0.0.1 (a free port, a temporary directory; stopped by its pid), then runs
 child process each:
 
 - store: what ``rusgraph validate --endpoint URL --graphs store`` does now
-  (rusgraph.validation.at_store): the compiled shapes as SPARQL queries on the server's default graph
+  (rusgraph.remote.shapes): the compiled shapes as SPARQL queries on the server's default graph
   (the union of the pushed graphs), then the findings' labels. (Without ``--graphs store``
   the queries name every pushed graph as the default graph, one per plan: 300 at national
   size, 1,250 at 100k, and Oxigraph 0.5 evaluates such a dataset about as many times slower;
@@ -55,7 +55,7 @@ def _child(mode: str, url: str, data: Path) -> dict:
     from rusgraph.validation.findings import findings
     from rusgraph.remote.endpoint import Endpoint, load_from_endpoint
     from rusgraph.graph.sources import load
-    from rusgraph.validation.at_store import validate_at_endpoint
+    from rusgraph.remote.shapes import validate_at_endpoint
     from rusgraph.validation.validator import validate
 
     start = time.perf_counter()

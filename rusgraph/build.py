@@ -648,7 +648,7 @@ def to_turtle(g: Graph) -> str:
         for term in t:
             if isinstance(term, BNode):
                 raise BuildError("generated data must not contain blank nodes")
-    from .reports.formats import serialize_graph
+    from .outputs.rdf import serialize_graph
 
     return serialize_graph(g, "turtle")
 
@@ -719,7 +719,7 @@ def main(argv: list[str] | None = None) -> int:
         for rel in stale:
             print(f"stale: data/{rel}", file=sys.stderr)
         return 1 if stale else 0
-    from .atomic import write_text_atomic
+    from .outputs.atomic import write_text_atomic
 
     for rel in stale:
         write_text_atomic(data / rel, files[rel])

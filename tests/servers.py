@@ -6,7 +6,6 @@ is bounded; every process started here is stopped by its pid."""
 from __future__ import annotations
 
 import os
-import signal
 import socket
 import subprocess
 import threading
@@ -18,6 +17,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+from rusgraph.remote.server import stop_process as stop_pid  # SIGTERM by pid, SIGKILL after a bounded wait
 
 HOST = "127.0.0.1"
 START_TIMEOUT = 20.0
@@ -49,20 +50,6 @@ def wait_until_up(url: str, process: subprocess.Popen | None = None, timeout: fl
             pass
         time.sleep(0.1)
     raise RuntimeError(f"{url} did not answer within {timeout} s")
-
-
-def stop_pid(process: subprocess.Popen, timeout: float = 10.0) -> None:
-    """SIGTERM by pid, then SIGKILL after a bounded wait."""
-    if process.poll() is not None:
-        return
-    try:
-        os.kill(process.pid, signal.SIGTERM)
-        process.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.kill(process.pid, signal.SIGKILL)
-        process.wait(timeout=timeout)
-    except ProcessLookupError:
-        pass
 
 
 def pid_alive(pid: int) -> bool:

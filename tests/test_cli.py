@@ -182,7 +182,7 @@ def test_output_written_atomically(runner, tmp_path, monkeypatch):
     def boom(*a, **k):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("rusgraph.reports.formats.serialize_graph", boom)
+    monkeypatch.setattr("rusgraph.outputs.rdf.serialize_graph", boom)
     monkeypatch.setattr(exp, "serialize_graph", boom)
     r = runner.invoke(main, ["export", "-o", str(out)])
     assert r.exit_code != 0
@@ -191,7 +191,7 @@ def test_output_written_atomically(runner, tmp_path, monkeypatch):
 
 
 def test_atomic_writer_keeps_old_file_on_error(tmp_path):
-    from rusgraph.atomic import atomic_writer
+    from rusgraph.outputs.atomic import atomic_writer
 
     target = tmp_path / "x.txt"
     target.write_text("good")

@@ -8,13 +8,12 @@ import csv
 import io
 import re
 from html import unescape
-from pathlib import Path
 
 import pytest
 
 from rusgraph.cli import main
 
-from .test_browser import CHROMIUM, chromium, dump_dom, needs_chromium
+from .test_browser import chromium, dump_dom, needs_chromium
 from .test_spreadsheet import ALNA, ALNA_ROWS, _fill
 
 RAW = ("plan_measures", "measure_id", "https://", "http://", "?lang", "Shape")

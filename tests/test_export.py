@@ -363,7 +363,7 @@ def test_csv_to_a_new_directory_an_existing_one_and_a_zip(kg, tmp_path):
 def test_an_interrupted_directory_write_leaves_nothing(tmp_path, monkeypatch):
     import os
 
-    from rusgraph import atomic
+    from rusgraph.outputs import atomic
 
     calls = {"n": 0}
     real_fsync = os.fsync
@@ -381,7 +381,7 @@ def test_an_interrupted_directory_write_leaves_nothing(tmp_path, monkeypatch):
 
 
 def test_an_interrupted_file_export_keeps_the_old_file(kg, tmp_path, monkeypatch):
-    from rusgraph import atomic
+    from rusgraph.outputs import atomic
 
     target = tmp_path / "g.graphml"
     target.write_text("old")

@@ -26,7 +26,8 @@ from rdflib import Graph, URIRef  # noqa: E402
 from rdflib.compare import isomorphic  # noqa: E402
 
 import rusgraph  # noqa: E402
-from rusgraph.graph import engine
+from rusgraph.graph import engine  # noqa: E402
+from rusgraph.graph.lookup import StoreGraph  # noqa: E402
 from rusgraph.validation import compiled as fastshacl  # noqa: E402
 from rusgraph.errors import ShapesError  # noqa: E402
 from rusgraph.reports.queries import list_queries, run_query  # noqa: E402
@@ -106,7 +107,7 @@ def test_store_holds_exactly_the_rdflib_data(pair):
     from rdflib import BNode
 
     store = Graph()
-    for t in engine.StoreGraph(pair.fast).triples((None, None, None)):
+    for t in StoreGraph(pair.fast).triples((None, None, None)):
         store.add(t)
     plain = pair.plain.union
     named = lambda g: {t for t in g if not any(isinstance(x, BNode) for x in t)}  # noqa: E731
@@ -342,7 +343,7 @@ def test_nt_file_streamed_from_the_store_equals_rdflibs(pair, inferred, tmp_path
 def test_lookups_on_the_store_equal_rdflibs(pair):
     from rdflib.namespace import SKOS
 
-    store = engine.StoreGraph(pair.fast)
+    store = StoreGraph(pair.fast)
     union = pair.plain.union
     d = URIRef("https://w3id.org/rusgraph/unit/030101")
     assert store.value(d, SKOS.notation) == union.value(d, SKOS.notation)

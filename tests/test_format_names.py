@@ -13,8 +13,9 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 from rdflib.query import Result
 
-from rusgraph.cli import RDF_ALIASES, main
-from rusgraph.reports.formats import GRAPH_ALIASES
+from rusgraph.cli import main
+from rusgraph.cli.options import RDF_ALIASES
+from rusgraph.outputs.rdf import GRAPH_ALIASES
 
 PLAN = """@prefix rus: <https://w3id.org/rusgraph/ontology#> .
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .

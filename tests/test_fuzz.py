@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 import os
 import tempfile
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -201,7 +200,7 @@ def test_parameter_sent_to_an_endpoint(value):
     """The VALUES block sent to an endpoint parses and carries the value unchanged."""
     from rdflib import Graph, Literal
 
-    from rusgraph.reports.queries import inject_values
+    from rusgraph.graph.sparqltext import inject_values
 
     text = inject_values("SELECT ?out WHERE { BIND(STR(?v) AS ?out) }", {"v": Literal(value)})
     assert [str(r[0]) for r in Graph().query(text)] == [value]

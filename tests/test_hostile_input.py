@@ -17,7 +17,7 @@ from rusgraph.graph import engine
 from rusgraph.cli import main
 from rusgraph.errors import SourceError
 from rusgraph.graph.jsonld import CONTEXT_IRI
-from rusgraph.reports.queries import inject_values
+from rusgraph.graph.sparqltext import inject_values
 
 from .servers import listener
 

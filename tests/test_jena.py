@@ -21,7 +21,8 @@ from rdflib.query import Result
 
 from rusgraph.exports.writer import export
 from rusgraph.graph.namespaces import SH
-from rusgraph.reports.queries import QueryResult, bindings_for, inject_values, list_queries, run_query
+from rusgraph.reports.queries import QueryResult, bindings_for, list_queries, run_query
+from rusgraph.graph.sparqltext import inject_values
 from rusgraph.graph.sources import load
 from rusgraph.validation.validator import validate
 

@@ -7,7 +7,6 @@ import csv
 import io
 import json
 import os
-import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -105,7 +104,7 @@ def test_report_all_refuses_a_directory_with_other_files(runner, tmp_path):
 
 STOP_MID_WRITE = """
 import os, signal, sys
-import rusgraph.atomic as atomic
+import rusgraph.outputs.atomic as atomic
 
 def write_text_atomic(path, text):  # the real writer, stopped by a signal half way
     with atomic.atomic_writer(path) as fh:
@@ -262,7 +261,7 @@ def test_raw_cells_for_programs(runner, tmp_path):
 
 
 def test_safe_cell_rules():
-    from rusgraph.reports.formats import raw_cells, safe_cell, unsafe_cell
+    from rusgraph.outputs.cells import raw_cells, safe_cell, unsafe_cell
 
     for text in ("=1+2", "+47 22 00 00 00", "-x", "@SUM(A1)", "\tx", "\rx", "'=x"):
         assert safe_cell(text) == "'" + text

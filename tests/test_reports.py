@@ -212,7 +212,8 @@ def test_parameters_cannot_change_the_query(bundled_kg, evil):
     assert all(r["plan"] == "" and r["measures"] == "0" for r in rs)
     from rdflib.plugins.sparql import prepareQuery
 
-    from rusgraph.reports.queries import strip_comments, bindings_for, inject_values, values_block
+    from rusgraph.graph.sparqltext import strip_comments, inject_values, values_block
+    from rusgraph.reports.queries import bindings_for
 
     q = get_query("district")
     bindings = bindings_for(q, {"district": evil}, "nb")

@@ -51,7 +51,7 @@ def site(bundled_kg, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def atlas(bundled_kg):
-    from rusgraph.graph.engine import lookup_graph
+    from rusgraph.graph.lookup import lookup_graph
 
     return read_atlas(iter(lookup_graph(bundled_kg)))
 
@@ -278,8 +278,8 @@ def test_plan_pages_show_the_printable_district_page(site, atlas, runner, lang):
 
 
 def test_index_shows_the_reports_matrices(site, bundled_kg):
-    from rusgraph.graph.engine import lookup_graph
-    from rusgraph.reports.formats import Labeler
+    from rusgraph.graph.lookup import lookup_graph
+    from rusgraph.graph.labels import Labeler
     from rusgraph.reports.html import MATRIX_AXES, matrix_html
     from rusgraph.reports.queries import get_query, run_query
 

@@ -1,4 +1,4 @@
-"""`validate --endpoint` runs the compiled shapes as SPARQL on the store (rusgraph.validation.at_store)
+"""`validate --endpoint` runs the compiled shapes as SPARQL on the store (rusgraph.remote.shapes)
 and gives the results of a local run: on the bundled graph and on every shape fixture,
 pushed into a real Oxigraph server."""
 
@@ -14,7 +14,7 @@ from rusgraph.cli import main
 from rusgraph.remote.push import push
 from rusgraph.remote.endpoint import Endpoint
 from rusgraph.graph.sources import load
-from rusgraph.validation.at_store import validate_at_endpoint
+from rusgraph.remote.shapes import validate_at_endpoint
 from rusgraph.validation.validator import validate
 
 from .servers import oxigraph_server

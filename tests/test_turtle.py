@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from rusgraph.reports.formats import serialize_graph
+from rusgraph.outputs.rdf import serialize_graph
 from rusgraph.graph.namespaces import bind_prefixes
 
 from .conftest import ROOT

@@ -12,7 +12,7 @@ import io
 import json
 from typing import Any
 
-from ..reports.formats import csv_writer, raw_cells
+from ..outputs.cells import csv_writer, raw_cells
 from .propertygraph import EDGE_KEYS, NODE_KEYS, PropertyGraph
 
 def _hex_rgb(colour: str) -> dict[str, int]:

@@ -16,7 +16,7 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 
 from ..errors import RusgraphError
-from ..reports.formats import GRAPH_ALIASES, GRAPH_FORMATS, graph_format, serialize_graph
+from ..outputs.rdf import GRAPH_ALIASES, GRAPH_FORMATS, graph_format, serialize_graph
 from ..graph.knowledge import INFERRED_GRAPH, ONTOLOGY_GRAPH, KnowledgeGraph
 from ..graph.namespaces import bind_prefixes
 
@@ -133,7 +133,7 @@ def write_export(kg: KnowledgeGraph, fmt: str, output: str | Path, *, with_infer
     else to the directory ``output``: a new directory appears whole (written beside it,
     then renamed); in an existing one each of the two files is replaced atomically and
     other files are left alone. Every other format is one file."""
-    from ..atomic import atomic_writer, write_bytes_atomic, write_files_atomic, write_text_atomic
+    from ..outputs.atomic import atomic_writer, write_bytes_atomic, write_files_atomic, write_text_atomic
 
     fmt = export_format(fmt)
     out = Path(output)

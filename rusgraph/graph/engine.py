@@ -2,16 +2,20 @@
 
 Owns: converting terms between pyoxigraph and rdflib, the Oxigraph store a KnowledgeGraph
 is loaded into (in memory, or on disk with :mod:`rusgraph.graph.store`), SPARQL on that store with rows converted to rdflib
-terms, a read-only rdflib-like view of the union for lookups (labels, districts), and
-N-Triples export straight from the store. It must not validate or infer (see
+terms (answers kept beside an on-disk store live in :mod:`.answers`), and N-Triples export
+straight from the store; the rdflib-like view for lookups is :mod:`.lookup`. It must not validate or infer (see
 ``rusgraph.validation.compiled`` and ``rusgraph.inference.reasoner``).
 
 Layout of the store (one per loaded graph, shared by the graphs ``infer`` derives from it):
 
 - the default graph holds the data (every data part, merged: a triple found in two files
   is one triple, as in ``KnowledgeGraph.data``) and the ontology: what ``kg.union`` holds
-  before inference. Queries read it alone (a union of graphs makes every triple pattern
-  about 25% slower in Oxigraph);
+  before inference. Queries read it alone. The data is not kept as one named graph per
+  file because Oxigraph (0.5) does not merge a union of graphs: a triple in two listed
+  default graphs, or in two graphs under ``use_default_graph_as_union``, is matched twice,
+  so every count over data repeated across files (labels, shared units) would be too high;
+  a union of graphs also makes every triple pattern about 25% slower. Each file's own
+  graph (``kg.parts``) is built when code that needs it asks (named-graph exports, push);
 - ``graph/ontology`` holds again the ontology triples that are not data triples (to count
   and export the data alone);
 - ``urn:rusgraph:validation-ontology`` holds what pySHACL mixes into the data graph from the
@@ -34,12 +38,12 @@ from __future__ import annotations
 import importlib.util
 import io
 import itertools
-import os
 import threading
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from ..errors import RusgraphError
+from .answers import keep_answer, kept_answer
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -450,157 +454,6 @@ def run_query(kg: Any, text: str, *, describe: bool = False) -> Any:
     for t in res:
         g.add(conv.triple(t.subject, t.predicate, t.object))
     return ("construct", (), (), None, g)
-
-
-def _answer_file(kept: tuple[Any, str], text: str) -> Any:
-    import hashlib
-
-    directory, key = kept
-    return directory / (hashlib.sha256((key + "\n" + text).encode("utf-8")).hexdigest() + ".json")
-
-
-def _term_json(t: Any) -> Any:
-    from rdflib import BNode, Literal
-
-    if t is None:
-        return None
-    if isinstance(t, Literal):
-        return {"l": str(t), "lang": t.language, "dt": str(t.datatype) if t.datatype is not None else None}
-    if isinstance(t, BNode):
-        return {"b": str(t)}
-    return {"u": str(t)}
-
-
-def _json_term(d: Any) -> Any:
-    from rdflib import BNode, Literal, URIRef
-
-    if d is None:
-        return None
-    if "u" in d:
-        return URIRef(d["u"])
-    if "b" in d:
-        return BNode(d["b"])
-    return Literal(d["l"], lang=d["lang"], datatype=URIRef(d["dt"]) if d["dt"] else None)
-
-
-def kept_answer(kept: tuple[Any, str], text: str) -> Any:
-    """The SELECT answer to ``text`` kept beside an on-disk store whose files have not
-    changed since (the key is the digest of its manifest), or None."""
-    import json
-
-    try:
-        doc = json.loads(_answer_file(kept, text).read_text(encoding="utf-8"))
-        if doc.get("text") != text:
-            return None
-        rows = tuple(tuple(_json_term(c) for c in row) for row in doc["rows"])
-        return ("select", tuple(doc["vars"]), rows, None, None)
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-
-
-def keep_answer(kept: tuple[Any, str], text: str, vars_: tuple[str, ...], rows: tuple) -> None:
-    import json
-    import os
-
-    target = _answer_file(kept, text)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"text": text, "vars": list(vars_),
-                                   "rows": [[_term_json(c) for c in row] for row in rows]}), encoding="utf-8")
-        tmp.replace(target)
-    except OSError:
-        pass  # an answer not kept is computed again next time
-
-
-# ----------------------------------------------------------------- read-only graph view
-
-
-class StoreGraph:
-    """The parts of rdflib's Graph API that lookups use (value, subjects, objects,
-    subject_objects, predicate_objects, triples, ``in``), answered from the store.
-
-    It reads the union of the KnowledgeGraph (ontology, data, inferred) like ``kg.union``.
-    """
-
-    def __init__(self, kg: Any):
-        from rdflib import Graph
-
-        from .namespaces import bind_prefixes
-
-        self._view = view(kg)
-        self._graphs = self._view.query_graphs()
-        self._conv = Converter()
-        self.namespace_manager = bind_prefixes(Graph()).namespace_manager
-
-    def _ox(self, term: Any) -> Any:
-        return None if term is None else self._conv.to_ox(term)
-
-    def triples(self, pattern: tuple[Any, Any, Any]) -> Iterator[tuple[Any, Any, Any]]:
-        s, p, o = (self._ox(t) for t in pattern)
-        store = self._view.store
-        conv = self._conv
-        seen: set | None = set() if len(self._graphs) > 1 else None
-        for g in self._graphs:
-            for q in store.quads_for_pattern(s, p, o, g):
-                t = (q.subject, q.predicate, q.object)
-                if seen is not None:
-                    if t in seen:
-                        continue
-                    seen.add(t)
-                yield conv.triple(*t)
-
-    def __iter__(self) -> Iterator[tuple[Any, Any, Any]]:
-        return self.triples((None, None, None))
-
-    def __contains__(self, triple: tuple[Any, Any, Any]) -> bool:
-        return next(iter(self.triples(triple)), None) is not None
-
-    def value(self, subject: Any = None, predicate: Any = None, object: Any = None, default: Any = None,
-              any: bool = True) -> Any:  # noqa: A002 (rdflib's names)
-        for s, p, o in self.triples((subject, predicate, object)):
-            if subject is None:
-                return s
-            if predicate is None:
-                return p
-            return o
-        return default
-
-    def subjects(self, predicate: Any = None, object: Any = None, unique: bool = False) -> Iterator[Any]:
-        for s, _, _ in self.triples((None, predicate, object)):
-            yield s
-
-    def objects(self, subject: Any = None, predicate: Any = None, unique: bool = False) -> Iterator[Any]:
-        for _, _, o in self.triples((subject, predicate, None)):
-            yield o
-
-    def predicates(self, subject: Any = None, object: Any = None, unique: bool = False) -> Iterator[Any]:
-        for _, p, _ in self.triples((subject, None, object)):
-            yield p
-
-    def subject_objects(self, predicate: Any = None, unique: bool = False) -> Iterator[tuple[Any, Any]]:
-        for s, _, o in self.triples((None, predicate, None)):
-            yield s, o
-
-    def predicate_objects(self, subject: Any = None, unique: bool = False) -> Iterator[tuple[Any, Any]]:
-        for _, p, o in self.triples((subject, None, None)):
-            yield p, o
-
-    def subject_predicates(self, object: Any = None, unique: bool = False) -> Iterator[tuple[Any, Any]]:
-        for s, p, _ in self.triples((None, None, object)):
-            yield s, p
-
-
-def lookup_graph(kg: Any) -> Any:
-    """A graph to look things up in (labels, districts): the store view, or ``kg.union``
-    when that rdflib graph was built already."""
-    if not _rdflib_union_built(kg):
-        return StoreGraph(kg)
-    return kg.union
-
-
-def _rdflib_union_built(kg: Any) -> bool:
-    return "union" in kg.__dict__ and not has_store(kg)
 
 
 # ---------------------------------------------------------------------------- export

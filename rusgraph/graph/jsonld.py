@@ -164,12 +164,14 @@ def main() -> None:  # pragma: no cover - a maintainer's command
     """Rewrite rusgraph/context.jsonld from the bundled ontology."""
     from pathlib import Path
 
-    from ..atomic import write_text_atomic
-    from .sources import load
+    from ..outputs.atomic import write_text_atomic
+    from .resources import bundled_dir, rdf_files
 
-    kg = load([], shapes=[])
+    ontology = Graph()
+    for path in rdf_files(bundled_dir("ontology")):  # the bundled ontology is Turtle we ship
+        ontology.parse(path)
     target = Path(__file__).resolve().parents[1] / CONTEXT_FILE
-    write_text_atomic(target, context_text(kg.ontology))
+    write_text_atomic(target, context_text(ontology))
     print(f"wrote {target}")
 
 

@@ -132,7 +132,7 @@ def fetch_url(url: str, timeout: float = 30.0) -> tuple[bytes, str]:
     """The body of an RDF document at ``url`` and its format (from the content type, else
     the suffix); the whole answer within ``timeout`` seconds."""
     from ..errors import EndpointError
-    from ..remote.transport import exchange
+    from .transport import exchange
 
     accept = "text/turtle, application/n-triples;q=0.9, application/ld+json;q=0.8, application/rdf+xml;q=0.7"
     try:

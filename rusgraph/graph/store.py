@@ -10,7 +10,7 @@ KnowledgeGraph's ``backing`` like the in-memory one, see :mod:`rusgraph.graph.en
 
 The answers of SELECT queries (reports, ``query``) on a store without inferred triples are
 kept in ``DIR/answers`` under the digest of the inputs, so the same report on unchanged
-files is read back rather than computed again (:func:`rusgraph.graph.engine.kept_answer`).
+files is read back rather than computed again (:func:`rusgraph.graph.answers.kept_answer`).
 
 Layout of the store: one named graph per data file (``graph/<key>``, as ``kg.parts``
 names them), and the layout of :mod:`rusgraph.graph.engine` beside them: the default graph holds

@@ -1,7 +1,8 @@
 """Remote stores: querying a SPARQL endpoint, pushing to it, and serving the graph.
 
-Owns: one HTTP exchange under a deadline with credentials kept to their host
-(:mod:`.transport`), queries and read-back against an endpoint (:mod:`.endpoint`), pushes
+Owns: queries and read-back against an endpoint (:mod:`.endpoint`, over
+:mod:`rusgraph.graph.transport`: one HTTP exchange under a deadline with credentials kept to
+their host), the compiled shapes run where the data lives (:mod:`.shapes`), pushes
 atomic per graph (:mod:`.push`), and ``rusgraph serve``: the Oxigraph server
 (:mod:`.server`) behind a read-only gate (:mod:`.gateway`).
 

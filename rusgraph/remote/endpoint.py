@@ -2,7 +2,7 @@
 requests that ``rusgraph.remote.push`` decides on.
 
 Owns: SELECT/ASK/CONSTRUCT over the SPARQL 1.1 Protocol (each a form POST through
-:mod:`rusgraph.remote.transport`: one wall-clock deadline, credentials kept to their host),
+:mod:`rusgraph.graph.transport`: one wall-clock deadline, credentials kept to their host),
 the HTTP of Graph Store Protocol and SPARQL Update writes (with the store's own
 authentication scheme, Basic or Digest), the choice of dataset
 (which named graphs a query sees), and turning every HTTP failure into an EndpointError
@@ -37,14 +37,9 @@ from ..errors import EndpointError, SourceError
 from ..graph.inputs import check_iris
 from ..graph.knowledge import INFERRED_GRAPH, ONTOLOGY_GRAPH, KnowledgeGraph
 from ..graph.namespaces import BASE, bind_prefixes
-from .transport import Credentials, NotConnected, exchange, origin
-from ..reports.queries import (
-    CannedQuery,
-    QueryResult,
-    mentioned_vars,
-    strip_comments,
-    inject_values,
-)
+from ..graph.transport import Credentials, NotConnected, exchange, origin
+from ..reports.queries import CannedQuery, QueryResult
+from ..graph.sparqltext import mentioned_vars, strip_comments, inject_values
 
 log = logging.getLogger(__name__)
 

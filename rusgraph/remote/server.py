@@ -119,7 +119,7 @@ class Server:
                 return  # already restarted for another overrunning query
             log.warning("a query ran past the time limit of %d s: restarting the oxigraph server (pid %d)",
                         self.time_limit, self.process.pid)
-            _kill(self.process)
+            stop_process(self.process)
             with self.log_path.open("ab") as out:
                 self.process = subprocess.Popen(self._command, stdout=out, stderr=subprocess.STDOUT,
                                                 stdin=subprocess.DEVNULL, start_new_session=True)
@@ -179,7 +179,7 @@ class Server:
             self._gate_thread.join(timeout=timeout)
         with self._lock:
             self._command = []  # no restart after this
-            _kill(self.process, timeout)
+            stop_process(self.process, timeout)
         for path in self._cleanup:
             shutil.rmtree(path, ignore_errors=True)
         self._cleanup.clear()
@@ -191,7 +191,7 @@ class Server:
         self.stop()
 
 
-def _kill(process: subprocess.Popen, timeout: float = 10.0) -> None:
+def stop_process(process: subprocess.Popen, timeout: float = 10.0) -> None:
     """SIGTERM by pid, then SIGKILL after ``timeout`` seconds."""
     if process.poll() is not None:
         return

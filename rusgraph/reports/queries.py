@@ -14,6 +14,7 @@ from typing import Any, Mapping
 
 from ..errors import QueryError
 from ..graph.resources import bundled_dir
+from ..graph.sparqltext import inject_values, mentioned_vars, sparql_term, strip_comments, values_block
 
 MULTI_SEPARATOR = "; "
 LANGS: tuple[str, ...] = ("nb", "en")
@@ -200,86 +201,6 @@ def bindings_for(query: CannedQuery, params: Mapping[str, str], lang: str):  # t
     return out
 
 
-_ECHAR = re.compile(r'[\\"\n\r\t\b\f]')
-_ECHARS = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
-
-
-def sparql_term(term: Any) -> str:
-    """``term`` as SPARQL text: a literal always on one line in double quotes with every
-    character that needs it escaped (rdflib's ``n3()`` writes a value with a newline in
-    triple quotes and leaves a final quote after a backslash unescaped, which breaks the
-    query), an IRI in angle brackets only when it is one."""
-    from rdflib import Literal, URIRef
-
-    if isinstance(term, Literal):
-        text = str(term)
-        if re.search(r"[\ud800-\udfff]", text):
-            raise QueryError("a parameter value holds a lone surrogate, which is not text",
-                             hint="check the value's encoding (UTF-8)")
-        body = '"' + _ECHAR.sub(lambda m: _ECHARS[m.group(0)], text) + '"'
-        if term.language:
-            return f"{body}@{term.language}"
-        if term.datatype is not None:
-            return f"{body}^^{sparql_term(term.datatype)}"
-        return body
-    if isinstance(term, URIRef):
-        if re.search(r"[\x00-\x20<>\"{}|^`\\\ud800-\udfff]", str(term)):
-            raise QueryError(f"not an IRI: {str(term)!r}")
-        return f"<{term}>"
-    return term.n3()
-
-
-def values_block(bindings: Mapping[str, Any]) -> str:
-    """A SPARQL VALUES block for the bindings (see :func:`sparql_term`)."""
-    names = sorted(bindings)
-    head = " ".join(f"?{n}" for n in names)
-    row = " ".join(sparql_term(bindings[n]) for n in names)
-    return f"VALUES ({head}) {{ ({row}) }}"
-
-
-_WHERE = re.compile(r"\bWHERE\s*\{", re.I)
-
-
-def inject_values(text: str, bindings: Mapping[str, Any]) -> str:
-    """Insert a VALUES block at the start of the outer WHERE group, for remote endpoints.
-
-    At the start of the group the bound variables are in scope for every pattern and filter
-    of the query (unlike a trailing VALUES, which joins after the WHERE is evaluated).
-    """
-    if not bindings:
-        return text
-    body = strip_comments(text)
-    m = _WHERE.search(body)
-    if not m:
-        raise QueryError("cannot bind parameters: the query has no WHERE { ... } group")
-    return body[: m.end()] + "\n  " + values_block(bindings) + "\n" + body[m.end():]
-
-
-def strip_comments(text: str) -> str:
-    """Remove # comments outside IRIs and strings (keeps the query the same otherwise)."""
-    out_lines = []
-    for line in text.splitlines():
-        in_str: str | None = None
-        in_iri = False
-        cut = None
-        for i, ch in enumerate(line):
-            if in_str:
-                if ch == in_str and line[i - 1] != "\\":
-                    in_str = None
-            elif in_iri:
-                if ch == ">":
-                    in_iri = False
-            elif ch in "\"'":
-                in_str = ch
-            elif ch == "<" and re.match(r"<[^\s>]*>", line[i:]):
-                in_iri = True
-            elif ch == "#":
-                cut = i
-                break
-        out_lines.append(line if cut is None else line[:cut])
-    return "\n".join(out_lines)
-
-
 def _normalise_multi(result: QueryResult, multi: tuple[str, ...]) -> QueryResult:
     """Sort the parts of multi-valued cells so every engine gives the same text."""
     if not multi or result.kind != "select":
@@ -336,13 +257,13 @@ def run_query_each(target: Any, query: CannedQuery | str, param: str, values: li
         used = mentioned_vars(query.text)
         var = next((p.variable or p.name for p in query.params if p.name == param), param)
         bound = {k: v for k, v in bindings_for(query, {param: values[0]}, lang).items() if k in used}
-        m = _WHERE.search(body := strip_comments(query.text))
-        if var in bound and m:
+        text = inject_values(query.text, bound)
+        one = values_block(bound)
+        if var in bound and one in text:  # the one-value VALUES block inject_values wrote, a row per value
             names = sorted(bound)
             rows = " ".join("(" + " ".join(sparql_term(Literal(v) if n == var else bound[n]) for n in names) + ")"
                             for v in values)
-            block = f"VALUES ({' '.join('?' + n for n in names)}) {{ {rows} }}"
-            out = run_on_store(target, body[: m.end()] + "\n  " + block + "\n" + body[m.end():])
+            out = run_on_store(target, text.replace(one, f"VALUES ({' '.join('?' + n for n in names)}) {{ {rows} }}", 1))
             if out is not None and out[0] == "select":
                 result = QueryResult(kind="select", vars=out[1], rows=out[2], query=query)
                 return _normalise_multi(_declared_columns(result, query, None), query.multi)
@@ -402,10 +323,6 @@ def _run_local(kg: Any, query: CannedQuery, bindings: Mapping[str, Any], engine:
         raise QueryError(f"the query failed: {' '.join(str(exc).split())[:300]}",
                          where=query.path or query.name) from None
     return _from_rdflib(res, query)
-
-
-def mentioned_vars(text: str) -> set[str]:
-    return set(re.findall(r"[?$]([A-Za-z_][A-Za-z0-9_]*)", strip_comments(text)))
 
 
 def _from_rdflib(res: Any, query: CannedQuery | None) -> QueryResult:

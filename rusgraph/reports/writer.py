@@ -16,8 +16,9 @@ import re
 from html import escape
 from pathlib import Path
 
-from ..atomic import replace_dir_atomic
-from .formats import Labeler, write_select
+from ..outputs.atomic import replace_dir_atomic
+from ..graph.labels import Labeler
+from .formats import write_select
 from ..graph.knowledge import KnowledgeGraph
 from .html import page
 from .queries import CannedQuery, list_queries, run_query
@@ -108,7 +109,7 @@ def write_all(kg: KnowledgeGraph, directory: str | Path, *, fmt: str = "html", l
     """Write every report; the ``district`` report once per district with a plan (in html
     the printable district page, with the graph validated once)."""
     from ..graph.districts import planned_districts
-    from ..graph.engine import lookup_graph
+    from ..graph.lookup import lookup_graph
     from ..errors import RusgraphError
 
     out = Path(directory)

@@ -8,7 +8,7 @@ filled template, and placing validation results back on sheet, row and column.
 
 Every problem with the input is a SpreadsheetError whose ``where`` names the file, the
 sheet, the row and the column (or the file and line when a CSV file does not decode). It
-writes files only through rusgraph.atomic, so bad input never leaves a half-written file.
+writes files only through rusgraph.outputs.atomic, so bad input never leaves a half-written file.
 The format is documented in docs/spreadsheets.md.
 """
 
@@ -742,7 +742,7 @@ def _header_score(cells: Sequence[str]) -> int:
 def _parse_csv(text: str, delimiter: str, name: str) -> tuple[list[RawRow], SpreadsheetError | None]:
     """The records read with ``delimiter``, and the error that stopped reading (if any).
     A cell rusgraph wrote as '=... (so that Excel shows it as text) reads back as =...."""
-    from ..reports.formats import unsafe_cell
+    from ..outputs.cells import unsafe_cell
 
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows: list[RawRow] = []
@@ -1767,7 +1767,7 @@ def csv_text(fields: Sequence[tuple[Field, str]], rows: Sequence[dict[str, str]]
              lang: str = "nb", *, bom: bool = True) -> str:
     """The template as CSV: '# Field: value' lines, the header row, one row per measure.
     ';' separates cells (what Excel writes with Norwegian settings); a BOM marks UTF-8."""
-    from ..reports.formats import csv_writer
+    from ..outputs.cells import csv_writer
 
     buf = io.StringIO()
     w = csv_writer(buf, delimiter=";", lineterminator="\r\n")
@@ -1840,7 +1840,7 @@ def export_plan(district: str, path: str | Path, *, fmt: str | None = None, lang
 
 
 def _write(path: str | Path, content: bytes | str) -> None:
-    from ..atomic import write_bytes_atomic, write_text_atomic
+    from ..outputs.atomic import write_bytes_atomic, write_text_atomic
 
     if isinstance(content, bytes):
         write_bytes_atomic(path, content)
@@ -1990,7 +1990,7 @@ def render_placed_json(placed: Sequence[Placed], lang: str = "nb") -> str:
 
 
 def render_placed_csv(placed: Sequence[Placed], lang: str = "nb") -> str:
-    from ..reports.formats import csv_dict_writer
+    from ..outputs.cells import csv_dict_writer
 
     buf = io.StringIO()
     fields = ["severity", "district", "district_code", "focus", "focus_label", *LOCATION_FIELDS, "rule", "message",

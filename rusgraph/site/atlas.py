@@ -26,7 +26,7 @@ from .model import DCTERMS, RUS, SKOS, Atlas, read_atlas
 from .pages import KIND_NAMES, T, Page, frame
 from .rdf import LANGS, page_path
 from .render import Job, Pool, Writer, render
-from ..atomic import atomic_directory
+from ..outputs.atomic import atomic_directory
 from ..graph.knowledge import KnowledgeGraph
 
 MARKER = ".rusgraph-site"
@@ -71,8 +71,8 @@ def read_sources(directory: str | os.PathLike[str] | None, atlas: Atlas) -> tupl
 
 def _report_sections(kg: KnowledgeGraph, lang: str) -> str:
     """The index's report blocks: each report's own page body."""
-    from ..graph.engine import lookup_graph
-    from ..reports.formats import Labeler
+    from ..graph.labels import Labeler
+    from ..graph.lookup import lookup_graph
     from ..reports.html import MATRIX_AXES, matrix_html, table_html
     from ..reports.queries import get_query, run_query
 
@@ -175,10 +175,10 @@ def build_site(kg: KnowledgeGraph, directory: str | os.PathLike[str], *, lang: s
     holds an earlier atlas); ``index.html`` opens in ``lang``. Pages are rendered in
     ``workers`` processes (default: one per core) when the graph is large."""
     from .reference import ontology_body, reports_body, shapes_body, units_body
-    from ..graph.engine import lookup_graph
+    from ..graph.lookup import lookup_graph
+    from ..outputs.rdf import serialize_graph
     from ..reports.district_data import findings_by_district, profiles_data
     from ..reports.district_page import scoped_css
-    from ..reports.formats import serialize_graph
     from ..validation.validator import validate
 
     start = time.perf_counter()

@@ -683,7 +683,7 @@ def _one_pass(text: str) -> str:
     but Oxigraph 0.5 evaluates NOT EXISTS without using the row's bindings (time grows with
     rows x graph), and an OPTIONAL with them.
     """
-    from ..reports.queries import strip_comments
+    from ..graph.sparqltext import strip_comments
 
     body = strip_comments(text)
     masked = _mask_strings(body)

@@ -15,8 +15,9 @@ from typing import Any
 from rdflib import Graph, URIRef
 from rdflib.namespace import FOAF, SKOS
 
-from ..graph.engine import lookup_graph
-from ..reports.formats import Labeler, csv_dict_writer
+from ..graph.lookup import lookup_graph
+from ..graph.labels import Labeler
+from ..outputs.cells import csv_dict_writer
 from ..graph.knowledge import KnowledgeGraph
 from ..graph.namespaces import RUS
 from .validator import SEVERITIES, ValidationReport, ValidationResult

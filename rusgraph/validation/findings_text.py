@@ -19,9 +19,9 @@ from typing import Any, Sequence
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS
 
-from ..graph.engine import lookup_graph
+from ..graph.lookup import lookup_graph
 from .findings import OTHER, Finding
-from ..reports.formats import Labeler
+from ..graph.labels import Labeler
 from ..graph.knowledge import KnowledgeGraph
 from ..graph.namespaces import RUS
 from .validator import SEVERITIES

@@ -30,7 +30,7 @@ from typing import Any, Iterable
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import FOAF, RDF, RDFS, SKOS
 
-from .compiled import Result, compile_shapes, evaluate, inoculation, make_report
+from ..validation.compiled import compile_shapes, evaluate, inoculation, make_report
 from ..graph.knowledge import ONTOLOGY_GRAPH, KnowledgeGraph, graph_name_for
 from ..graph.namespaces import RUS, bind_prefixes
 from ..reports.queries import run_query

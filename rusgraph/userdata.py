@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
-from .knowledge import KnowledgeGraph
+from .graph.knowledge import KnowledgeGraph
 
 UPPER_LEVELS = "upper levels"
 BUNDLED_PLANS = "bundled plans"
@@ -36,8 +36,8 @@ def spreadsheet_sources(data: Sequence[Any]) -> tuple[list[Any], list[Any]]:
     exports and pushes keep a stable graph name for it."""
     from rdflib import Dataset
 
-    from .knowledge import graph_name_for
-    from ..sheets.spreadsheet import import_plan, is_spreadsheet, load_vocab
+    from .graph.knowledge import graph_name_for
+    from .sheets.spreadsheet import import_plan, is_spreadsheet, load_vocab
 
     items: list[Any] = []
     plans: list[Any] = []
@@ -60,7 +60,7 @@ _ASK = "PREFIX rus: <https://w3id.org/rusgraph/ontology#>\nASK WHERE {{ ?x a rus
 
 def has(kg: KnowledgeGraph, cls: str) -> bool:
     """Whether the graph has a resource of class rus:``cls`` (Strategy, DistrictPlan)."""
-    from ..reports.queries import run_query
+    from .reports.queries import run_query
 
     return bool(run_query(kg, _ASK.format(cls=cls)).boolean)
 
@@ -72,7 +72,7 @@ def load_inputs(data: Sequence[Any], *, ontology: Sequence[Any] | None = None, s
     DATA has no strategies of its own: "plan" only when DATA holds a district plan (a
     district's plan alone; other data, say for an ad-hoc query, stays as given), "always"
     whatever DATA holds (validate: the shapes check links against the city plan)."""
-    from .sources import bundled_data_sources, load
+    from .graph.sources import bundled_data_sources, load
 
     if not data:
         return Loaded(load(None, ontology=ontology, shapes=shapes, store=store))

@@ -7,8 +7,8 @@ For each size it generates synthetic plans (benchmarks/generate.py, seeded) unde
 bundled upper levels, then runs the pipeline load -> validate -> every canned report
 (district with --param district=030101) -> export (N-Triples) -> site (the atlas, as
 `rusgraph site` writes it, fast pipeline only: its detail gives the pages written and the
-CPU seconds of all its workers) -> [OWL-RL inference with --infer] twice, each in a fresh
-child process:
+CPU seconds of all its workers; benchmarks/site.py times it alone) -> [OWL-RL inference with --infer]
+twice, each in a fresh child process:
 
 - fast: what rusgraph runs by default when pyoxigraph is installed (Oxigraph store, SHACL
   compiled to SPARQL on it, OWL 2 RL by rusgraph.inference.rules, the ontology's fragment compiled);

@@ -114,3 +114,33 @@ def test_page_renders_and_prints_in_chromium(runner, tmp_path):
     data = pdf.read_bytes()
     sizes = {tuple(round(float(x)) for x in m) for m in re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)", data)}
     assert sizes == {(595, 842)}  # A4 portrait, from the page's @page rule
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_every_districts_profile_read_at_once_is_the_one_districts(bundled_kg, lang):
+    """The atlas reads all profiles with one run of each report (the district report with a
+    VALUES row per district): each is what the page for that district alone reads."""
+    from rusgraph.reports.district_data import district_findings, findings_by_district, profile_data, profiles_data
+    from rusgraph.validation.validator import validate
+
+    report = validate(bundled_kg)
+    many = profiles_data(bundled_kg, lang=lang, findings=findings_by_district(bundled_kg, lang=lang, report=report))
+    assert sorted(many) == ["030102", "030105", "030106", "030110", "030111"]
+    for code, data in many.items():
+        found = district_findings(bundled_kg, code, lang=lang, report=report)
+        assert data == profile_data(bundled_kg, code, lang=lang, findings=found), code
+        assert len(data.measures) == int(data.profile[0]["plan_measures"]) > 0
+
+
+def test_the_stylesheet_scoped_for_another_page():
+    from rusgraph.reports.district_page import CSS, scoped_css
+
+    scoped = scoped_css(".district-profile")
+    rules = re.findall(r"([^{}]+)\{[^{}]*\}", scoped.replace("@media print{", "").replace("}}", "}"))
+    assert len(rules) >= 20
+    for head in rules:
+        for sel in head.split(","):
+            assert sel.strip().startswith(".district-profile "), sel
+    assert "@page" not in scoped and "body" not in scoped and "@media print{" in scoped
+    assert scoped.count("{") == scoped.count("}")
+    assert "table.measures{table-layout:fixed" in CSS and ".district-profile table.measures{table-layout:fixed" in scoped

@@ -206,6 +206,22 @@ def test_without_sources_a_measure_page_names_file_and_lines(bundled_kg, tmp_pat
     assert "004_aef04038b9c33af2.txt" in page and "lines 908–914" in page and 'id="source-lines"' not in page
 
 
+def test_pages_written_by_forked_workers_are_the_same_files(site, bundled_kg, tmp_path, monkeypatch):
+    """With the worker pool (and the helper that runs the English reports) forced on the
+    bundled graph, the site is the one written in one process, file for file."""
+    from rusgraph.site import render
+
+    if "fork" not in __import__("multiprocessing").get_all_start_methods():
+        pytest.skip("no fork on this system: pages are written in one process")
+    monkeypatch.setattr(render, "PARALLEL_ABOVE", 0)
+    out = tmp_path / "site"
+    build_site(bundled_kg, out, sources=SEEDS if SEEDS.is_dir() else None, workers=2)
+    files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
+    for f in files:
+        assert (out / f).read_bytes() == (site / f).read_bytes(), f
+
+
 def test_a_bad_sources_directory_is_named(bundled_kg, tmp_path):
     with pytest.raises(NotADirectoryError, match="nowhere"):
         build_site(bundled_kg, tmp_path / "site", sources=tmp_path / "nowhere")
@@ -239,6 +255,26 @@ def test_goal_pages_agree_with_the_goals_report(site, atlas, bundled_kg):
         checked += 1
     assert {k: sorted(v) for k, v in got.items()} == {k: sorted(v) for k, v in want.items()}
     assert checked == len(result.rows) > 40
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_plan_pages_show_the_printable_district_page(site, atlas, runner, lang):
+    """Each plan page holds what `rusgraph report district --format html` prints for its
+    district (the same content, in the atlas's frame), with every measure linked to its page."""
+    for plan in atlas.of_kind("plan"):
+        code = str(atlas.value(atlas.value(plan, RUS.district), SKOS.notation))
+        r = runner.invoke(main, ["report", "district", "-p", f"district={code}", "--format", "html", "--lang", lang])
+        assert r.exit_code == 0, r.output
+        title, body = re.search(r"<body><h1>(.*?)</h1>(.*)</body>", r.stdout, re.S).groups()
+        page = read(site / f"{page_path(plan)}.{lang}.html")
+        assert re.search(r"<h1[^>]*>(.*?)</h1>", page).group(1) == title
+        profile = page.split('<div class="district-profile">', 1)[1]
+        assert re.sub(r'<a href="[^"]*">|</a>', "", profile).startswith(body + "</div>")
+        root = "../" * page_path(plan).count("/")
+        linked = set(re.findall(r'<td class="text"><a href="([^"]+)">', profile))
+        measures = [m for m in atlas.members(plan, RUS.inPlan) if atlas.kind(m) == "measure"]
+        assert linked == {f"{root}{page_path(m)}.{lang}.html" for m in measures}
+        assert ".district-profile table.measures{" in read(site / "assets" / "site.css")
 
 
 def test_index_shows_the_reports_matrices(site, bundled_kg):

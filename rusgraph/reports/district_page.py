@@ -6,17 +6,23 @@ through a curated link); the measures grouped by the strategy the plan puts them
 responsible, deadline, status and risk as written; the Oslo standards and themes; the city
 goals the district has no measure for; and the validation findings in the planner's words.
 Everything in ``--lang`` (nb or en), with no variable names or IRIs, and an A4 print
-stylesheet. It reads the graph only through the canned reports (so the page says what the
-reports say) and rusgraph.validation.findings_text; it must not write files.
+stylesheet. :func:`district_profile` makes the profile's content from the reports' rows
+(rusgraph.reports.district_data): this page wraps it in a document of its own, and the atlas
+(rusgraph.site) puts the same content in its frame, with its measures linked and this
+stylesheet scoped to it (:func:`scoped_css`). It must not query the graph itself (the page
+says what the reports say) nor write files.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from html import escape
-from typing import Any
+from typing import Any, Callable
 
-from .queries import get_query, run_query
+from .district_data import ProfileData, district_findings, profile_data
+
+__all__ = ["Profile", "district_profile", "district_page", "district_findings", "scoped_css", "CSS", "W"]
 
 W = {
     "nb": {
@@ -89,10 +95,6 @@ thead{display:table-header-group}}
 """
 
 
-def _rows(result: Any) -> list[dict[str, str]]:
-    return [dict(zip(result.vars, row)) for row in result.as_strings()]
-
-
 def _int(text: str) -> int:
     try:
         return int(text)
@@ -104,52 +106,86 @@ def _natural(text: str) -> tuple:
     return tuple((0, int(t), "") if t.isdigit() else (1, 0, t) for t in re.split(r"(\d+)", text))
 
 
-def _source(target: Any, code: str, lang: str) -> str:
-    text = ("PREFIX rus: <https://w3id.org/rusgraph/ontology#>\nPREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
-            "PREFIX dcterms: <http://purl.org/dc/terms/>\n"
-            "SELECT ?label WHERE { ?p a rus:DistrictPlan ; rus:district ?d ; dcterms:source ?s . "
-            "?d skos:notation ?code . FILTER(STR(?code) = STR(?wanted)) "
-            "OPTIONAL { ?s skos:prefLabel ?l1 FILTER(lang(?l1) = ?lang) } "
-            "OPTIONAL { ?s skos:prefLabel ?l2 FILTER(lang(?l2) = \"nb\") } "
-            "OPTIONAL { ?s dcterms:identifier ?id } BIND(STR(COALESCE(?l1, ?l2, ?id, \"\")) AS ?label) }")
-    rows = run_query(target, text, {"wanted": code}, lang=lang).as_strings()
-    return "; ".join(sorted({r[0] for r in rows if r[0]}))
+@dataclass(frozen=True)
+class Profile:
+    """A district profile's content: ``title`` (the district and its plan, the page's
+    heading) and ``body``, the HTML below the heading."""
+
+    title: str
+    body: str
+
+
+MeasureHref = Callable[[dict[str, str]], "str | None"]
+
+
+def district_profile(data: ProfileData, *, lang: str = "nb", measure_href: MeasureHref | None = None) -> Profile:
+    """The profile of one district from its reports' rows. ``measure_href``: for a measures
+    report row, the address of the measure's own page to link its text to (the atlas), or None."""
+    w = W.get(lang, W["en"])
+    head = data.profile[0]
+    name = head["name"]
+    if not head["plan"]:
+        return Profile(name, f"<p class=\"meta\">{escape(w['no_plan'])}</p>")
+    meta = [f"{w['period']}: {head['period'] or '–'}", f"{head['plan_measures']} {w['measures']}"]
+    if data.source:
+        meta.append(f"{w['source']}: {data.source}")
+    parts = [f"<p class=\"meta\">{escape(' · '.join(meta))}</p>", _counts(data.profile, w),
+             _measures(data.measures, w, measure_href), _standards_themes(data, w), _gaps(data.gaps, w),
+             _findings(data.findings, w), f"<footer>{escape(w['made'])}</footer>"]
+    return Profile(f"{name}: {head['plan']}", "".join(parts))
 
 
 def district_page(target: Any, district: str, *, lang: str = "nb", findings: Any = None) -> str:
     """The page for ``district`` (name or SSB code). ``findings``: the district's validation
-    findings as rusgraph.validation.findings_text items, or None for a target that cannot validate here."""
-    w = W.get(lang, W["en"])
-    profile = _rows(run_query(target, get_query("district"), {"district": district}, lang=lang))
-    if not profile:
-        from ..errors import QueryError
-
-        raise QueryError(f"unknown district {district!r}", hint="use a name or SSB code")
-    head = profile[0]
-    code, name = head["code"], head["name"]
-    parts = [f"<h1>{escape(name)}{': ' + escape(head['plan']) if head['plan'] else ''}</h1>"]
-    if not head["plan"]:
-        parts.append(f"<p class=\"meta\">{escape(w['no_plan'])}</p>")
-        return _page(name, "".join(parts), lang)
-    source = _source(target, code, lang)
-    meta = [f"{w['period']}: {head['period'] or '–'}", f"{head['plan_measures']} {w['measures']}"]
-    if source:
-        meta.append(f"{w['source']}: {source}")
-    parts.append(f"<p class=\"meta\">{escape(' · '.join(meta))}</p>")
-    parts.append(_counts(profile, w))
-    measures = _rows(run_query(target, get_query("measures"), {"district": code}, lang=lang))
-    parts.append(_measures(measures, w))
-    parts.append(_standards_themes(target, name, w, lang))
-    parts.append(_gaps(target, name, w, lang))
-    parts.append(_findings(findings, w))
-    parts.append(f"<footer>{escape(w['made'])}</footer>")
-    return _page(f"{name}: {head['plan']}", "".join(parts), lang)
+    findings (:func:`district_findings`), or None for a target that cannot validate here."""
+    profile = district_profile(profile_data(target, district, lang=lang, findings=findings), lang=lang)
+    return _page(profile.title, f"<h1>{escape(profile.title)}</h1>{profile.body}", lang)
 
 
 def _page(title: str, body: str, lang: str) -> str:
     return (f'<!doctype html>\n<html lang="{escape(lang)}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{escape(title)}</title><style>{CSS}</style></head><body>{body}</body></html>\n")
+
+
+def scoped_css(scope: str) -> str:
+    """This page's stylesheet for its content placed inside ``scope`` (a selector) on
+    another page: every rule's selectors prefixed with it; the rules for the page itself
+    (``@page``, ``body``) are left to the page around it."""
+    out = []
+    for head, inner in _blocks(CSS):
+        if head.startswith("@media"):
+            out.append(f"{head}{{{scoped_rules(inner, scope)}}}")
+        elif not head.startswith("@"):
+            out.append(scoped_rules(f"{head}{{{inner}}}", scope))
+    return "\n".join(o for o in out if o)
+
+
+def scoped_rules(css: str, scope: str) -> str:
+    got = []
+    for head, inner in _blocks(css):
+        sels = [sel.strip() for sel in head.split(",")]
+        sels = [f"{scope} {sel}" for sel in sels if sel and sel != "body"]
+        if sels:
+            got.append(f"{','.join(sels)}{{{inner}}}")
+        # a nested block other than @media does not occur in CSS above
+    return "".join(got)
+
+
+def _blocks(css: str) -> list[tuple[str, str]]:
+    """(prelude, contents) of each top-level block of ``css``."""
+    got, depth, start, head = [], 0, 0, ""
+    for i, ch in enumerate(css):
+        if ch == "{":
+            if depth == 0:
+                head, start = css[start:i].strip(), i + 1
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth == 0:
+                got.append((head, css[start:i]))
+                start = i + 1
+    return got
 
 
 def _counts(profile: list[dict[str, str]], w: dict[str, Any]) -> str:
@@ -167,7 +203,7 @@ _COLGROUP = ('<colgroup><col style="width:4%"><col style="width:48%"><col style=
              '<col style="width:9%"><col style="width:8%"></colgroup>')
 
 
-def _measures(measures: list[dict[str, str]], w: dict[str, Any]) -> str:
+def _measures(measures: list[dict[str, str]], w: dict[str, Any], href: MeasureHref | None = None) -> str:
     groups: dict[str, list[dict[str, str]]] = {}
     for m in measures:
         groups.setdefault(m.get("placed") or "", []).append(m)
@@ -182,6 +218,9 @@ def _measures(measures: list[dict[str, str]], w: dict[str, Any]) -> str:
             label = m.get("label") or ""
             shown = f"<b>{escape(label)}</b>" if label and label != text else ""
             shown += f"<span>{escape(text).replace(chr(10), '<br>')}</span>"
+            link = href(m) if href else None
+            if link:
+                shown = f'<a href="{escape(link)}">{shown}</a>'
             if not placed and m.get("strategy"):
                 shown += f"<small>{escape(w['traces'])}: {escape(m['strategy'])}</small>"
             cells = "".join(f"<td>{escape(m.get(k) or '')}</td>" for k in ("responsible", "deadline", "status", "risk"))
@@ -190,11 +229,9 @@ def _measures(measures: list[dict[str, str]], w: dict[str, Any]) -> str:
     return "".join(out)
 
 
-def _standards_themes(target: Any, name: str, w: dict[str, Any], lang: str) -> str:
-    std = [r for r in _rows(run_query(target, get_query("standards"), lang=lang))
-           if r["district"] == name and _int(r["measures"]) > 0]
-    themes = [r for r in _rows(run_query(target, get_query("themes"), lang=lang))
-              if r["district"] == name and _int(r["measures"]) > 0]
+def _standards_themes(data: ProfileData, w: dict[str, Any]) -> str:
+    std = [r for r in data.standards if _int(r["measures"]) > 0]
+    themes = [r for r in data.themes if _int(r["measures"]) > 0]
     std_items = "".join(f"<li>{escape(r['standard'])}: {escape(r['measures'])} {escape(w['rows'])} "
                         f"({escape(w['stated'].lower())} {escape(r['stated'])}, {escape(w['curated'].lower())} "
                         f"{escape(r['curated'])})</li>" for r in sorted(std, key=lambda r: r["standard"]))
@@ -206,8 +243,7 @@ def _standards_themes(target: Any, name: str, w: dict[str, Any], lang: str) -> s
             f"<div><h3>{escape(w['theme'])}</h3>{right}</div></div>")
 
 
-def _gaps(target: Any, name: str, w: dict[str, Any], lang: str) -> str:
-    rows = [r for r in _rows(run_query(target, get_query("gaps"), lang=lang)) if r["district"] == name]
+def _gaps(rows: list[dict[str, str]], w: dict[str, Any]) -> str:
     none = [r for r in rows if _int(r["curated"]) == 0]
     curated = [r for r in rows if _int(r["curated"]) > 0]
     out = [f"<h2>{escape(w['gaps'])}</h2>"]
@@ -224,22 +260,6 @@ def _gaps(target: Any, name: str, w: dict[str, Any], lang: str) -> str:
                       for st, goals in sorted(by_strategy.items()))
         out.append(f"<p>{escape(intro)}</p><ul class=\"gaps\">{lis}</ul>")
     return "".join(out)
-
-
-def district_findings(kg: Any, district: str, *, lang: str = "nb", report: Any = None) -> list[dict[str, str]]:
-    """The district's validation findings as a planner reads them: severity, the rule in
-    plain words, the measure's number (or the place), and the fix hint. ``report``: a
-    ValidationReport of ``kg`` already made (validated once for many districts)."""
-    from ..validation.findings import findings, matches_district
-    from ..validation.findings_text import items, rule_name
-    from ..validation.validator import validate
-
-    report = report if report is not None else validate(kg)
-    found = [f for f in findings(report, kg, lang=lang) if matches_district(f, district, kg)]
-    return [{"severity": it.result.severity,
-             "rule": rule_name(kg.shapes, it.result.shape, lang, it.result.message(lang)),
-             "short": it.short, "place": it.place, "hint": it.hint or it.result.hint(lang)}
-            for it in items(found, kg, lang)]
 
 
 def _findings(records: list[dict[str, str]] | None, w: dict[str, Any]) -> str:

@@ -14,7 +14,7 @@ from typing import Any, Mapping
 
 from ..errors import QueryError
 from ..graph.resources import bundled_dir
-from ..graph.sparqltext import inject_values, mentioned_vars, strip_comments
+from ..graph.sparqltext import inject_values, mentioned_vars, sparql_term, strip_comments, values_block
 
 MULTI_SEPARATOR = "; "
 LANGS: tuple[str, ...] = ("nb", "en")
@@ -237,6 +237,39 @@ def run_query(target: Any, query: CannedQuery | str, params: Mapping[str, str] |
     else:
         result = _run_local(target, query, bindings, engine)
     return _normalise_multi(_declared_columns(result, query, getattr(target, "url", None)), query.multi)
+
+
+def run_query_each(target: Any, query: CannedQuery | str, param: str, values: list[str], *,
+                   lang: str = "nb") -> QueryResult:
+    """The report for each of ``values`` of its parameter ``param``: the rows of every run
+    together. On the local store it is one run, with one VALUES row per value (the rows are
+    those of the runs one by one, each bound as :func:`run_query` binds it); elsewhere (an
+    endpoint, the reference engine, a query the store does not take) one run per value."""
+    if isinstance(query, str):
+        query = query_from_text(query, name="query")
+    if not values:
+        return QueryResult(kind="select", vars=query.columns, rows=(), query=query)
+    if not hasattr(target, "run_sparql") and hasattr(target, "parts"):
+        from rdflib import Literal
+
+        from ..graph.engine import run_query as run_on_store
+
+        used = mentioned_vars(query.text)
+        var = next((p.variable or p.name for p in query.params if p.name == param), param)
+        bound = {k: v for k, v in bindings_for(query, {param: values[0]}, lang).items() if k in used}
+        text = inject_values(query.text, bound)
+        one = values_block(bound)
+        if var in bound and one in text:  # the one-value VALUES block inject_values wrote, a row per value
+            names = sorted(bound)
+            rows = " ".join("(" + " ".join(sparql_term(Literal(v) if n == var else bound[n]) for n in names) + ")"
+                            for v in values)
+            out = run_on_store(target, text.replace(one, f"VALUES ({' '.join('?' + n for n in names)}) {{ {rows} }}", 1))
+            if out is not None and out[0] == "select":
+                result = QueryResult(kind="select", vars=out[1], rows=out[2], query=query)
+                return _normalise_multi(_declared_columns(result, query, None), query.multi)
+    results = [run_query(target, query, {param: v}, lang=lang) for v in values]
+    return QueryResult(kind="select", vars=results[0].vars, rows=tuple(r for res in results for r in res.rows),
+                       query=query)
 
 
 def _declared_columns(result: QueryResult, query: CannedQuery, where: str | None) -> QueryResult:

@@ -4,25 +4,28 @@ Owns: building the site into a directory: the index (what the graph holds, the c
 standards and goals reports as on their report pages), one page per resource in nb and en
 with its Turtle and JSON-LD beside it, the reference pages, the search page and its
 per-language search data, and the assets (stylesheet, script, the vendored MiniSearch with
-its licence). The tree is written beside the target and renamed into place whole. It must
-not compute counts of its own (the index shows the canned reports) nor load data.
+its licence). The tree is written beside the target and renamed into place whole. While
+worker processes (rusgraph.site.render) write the resource pages, it runs the reports: the
+index's, and the district profiles (rusgraph.reports.district_data) each plan page shows as
+the printable district page does. It must not compute counts of its own (the index and the
+plan pages show the canned reports) nor load data.
 """
 
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html import escape
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 from .model import DCTERMS, RUS, SKOS, Atlas, read_atlas
-from .pages import BODIES, KIND_NAMES, T, Page, frame, plan_body, resource_body
-from .rdf import LANGS, alternates, page_path
+from .pages import KIND_NAMES, T, Page, frame
+from .rdf import LANGS, page_path
+from .render import Job, Pool, Writer, render
 from ..outputs.atomic import atomic_directory
 from ..graph.knowledge import KnowledgeGraph
 
@@ -66,15 +69,15 @@ def read_sources(directory: str | os.PathLike[str] | None, atlas: Atlas) -> tupl
     return got, sorted(missing)
 
 
-def _report_sections(kg: KnowledgeGraph, lang: str) -> tuple[str, dict[str, str]]:
-    """The index's report blocks (each report's own page body) and per-district coverage rows."""
-    from ..graph.lookup import lookup_graph
+def _report_sections(kg: KnowledgeGraph, lang: str) -> str:
+    """The index's report blocks: each report's own page body."""
     from ..graph.labels import Labeler
+    from ..graph.lookup import lookup_graph
     from ..reports.html import MATRIX_AXES, matrix_html, table_html
     from ..reports.queries import get_query, run_query
 
     label = Labeler(lookup_graph(kg), lang)
-    parts, per_district = [], {}
+    parts = []
     for name in INDEX_REPORTS:
         q = get_query(name)
         result = run_query(kg, q, lang=lang)
@@ -85,27 +88,53 @@ def _report_sections(kg: KnowledgeGraph, lang: str) -> tuple[str, dict[str, str]
         parts.append(f'<section id="report-{name}"><h2>{escape(q.title(lang))}</h2><p>{escape(q.question(lang))}</p>'
                      + (f'<p class="basis"><strong>{head}:</strong> {escape(basis)}</p>' if basis else "")
                      + f'<div class="scroll">{body}</div></section>')
-        if name == "coverage":
-            idx = {v: i for i, v in enumerate(result.vars)}
-            by: dict[str, list] = {}
-            for row in result.rows:
-                by.setdefault(label(row[idx["district"]]), []).append(row)
-            for d, rows in by.items():
-                sub = type(result)(kind=result.kind, vars=result.vars, rows=tuple(rows), query=result.query)
-                per_district[d] = table_html(sub, label, lang=lang)
-    return "".join(parts), per_district
+    return "".join(parts)
 
 
-def _search_doc(atlas: Atlas, s: Any, path: str, lang: str) -> dict[str, str]:
-    kind = atlas.kind(s) or "resource"
-    text = atlas.text(s, RUS.measureText, "nb") or atlas.text(s, DCTERMS.description, lang) or ""
-    districts = ", ".join(atlas.label(d, lang) for d in atlas.values(s, RUS.district))
-    return {"id": path, "t": atlas.label(s, lang), "x": str(text) if str(text) != atlas.label(s, lang) else "",
-            "k": KIND_NAMES[lang][kind], "d": districts, "n": str(atlas.value(s, SKOS.notation) or "")}
+_KG: KnowledgeGraph | None = None  # the graph a forked helper queries (set before the pool forks)
 
 
-SEARCHED = ("measure", "district-goal", "plan", "main-goal", "strategy", "district-strategy", "city-goal", "standard", "element",
-            "national-goal", "focus-area", "national-plan", "unit", "district", "theme")
+def _reports_in(lang: str) -> tuple[str, dict[str, Any]]:
+    """In a forked helper: the index's report blocks and the district profiles in ``lang``
+    (without findings: the graph is validated once, by the caller)."""
+    from ..reports.district_data import profiles_data
+
+    assert _KG is not None
+    return _report_sections(_KG, lang), profiles_data(_KG, lang=lang)
+
+
+def _forkable(kg: KnowledgeGraph) -> bool:
+    """Whether a forked process may query ``kg``'s store: an in-memory Oxigraph store may; an
+    on-disk one (``--store``, which keeps its answers beside it) has threads of its own."""
+    from ..graph.engine import view
+
+    try:
+        return view(kg).backing.answers is None
+    except Exception:  # no store at all: nothing a helper could query
+        return False
+
+
+def _plan_profiles(atlas: Atlas, plans: list[tuple[Any, str, str]], data: dict[str, Any], lang: str) -> dict[Any, Any]:
+    """Each plan's district profile in ``lang`` (the printable district page's content), its
+    measures linked to their pages."""
+    from ..reports.district_page import district_profile
+
+    got = {}
+    for plan, _kind, path in plans:
+        districts = atlas.values(plan, RUS.district)
+        codes = [str(atlas.value(d, SKOS.notation) or "") for d in districts]
+        if len(codes) != 1 or codes[0] not in data:
+            continue
+        pg = Page(atlas, lang, path)
+        measures: dict[tuple[str, str], str | None] = {}
+        for p in (p for d in districts for p in atlas.members(d, RUS.district) if atlas.kind(p) == "plan"):
+            for m in atlas.members(p, RUS.inPlan):
+                number = atlas.value(m, RUS.localNumber) or atlas.value(m, RUS.sequence)
+                if atlas.kind(m) == "measure" and number is not None:
+                    measures[(atlas.label(p, lang), str(number))] = pg.href(m)
+        got[plan] = district_profile(data[codes[0]], lang=lang,
+                                     measure_href=lambda r: measures.get((r["plan"], r["measure_id"])))
+    return got
 
 
 LIST_HEADINGS = {"nb": ("Bydelsplaner", "Byens plan", "Oslostandarder", "Nasjonale planer"),
@@ -140,91 +169,6 @@ def _search_body(pg: Page) -> str:
             f'<noscript>{escape(t["searchHint"])}</noscript>')
 
 
-class _Writer:
-    def __init__(self, root: Path):
-        self.root, self.dirs, self.count = root, {root}, 0
-
-    def write(self, rel: str, text: str) -> None:
-        path = self.root / rel
-        if path.parent not in self.dirs:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self.dirs.add(path.parent)
-        with open(path, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        self.count += 1
-
-
-@dataclass
-class _Job:
-    """What every worker needs to render resource pages; a forked worker inherits it."""
-
-    atlas: Atlas
-    texts: dict[str, list[str]]
-    districts: list[Any]
-    per_district: dict[str, dict[str, str]]  # lang -> district label -> coverage rows
-    root: Path
-    items: list[tuple[Any, str, str]]  # (IRI, kind, path)
-
-
-_JOB: _Job | None = None
-PARALLEL_ABOVE = 3000  # resources; below this a worker pool costs more than it saves
-
-
-def _render(lo: int, hi: int) -> tuple[dict[str, list[dict[str, str]]], int, int]:
-    """Write the pages (both languages) and alternates of items[lo:hi]; return the search
-    documents per language and the numbers of pages and files written."""
-    job = _JOB
-    assert job is not None
-    a, w = job.atlas, _Writer(job.root)
-    docs: dict[str, list[dict[str, str]]] = {lg: [] for lg in LANGS}
-    pages = 0
-    for lg in LANGS:
-        memo: dict[Any, Any] = {}
-        for s, kind, path in job.items[lo:hi]:
-            pg = Page(a, lg, path, job.texts, {"districts": job.districts}, memo)
-            if kind == "plan":
-                counts = "".join(job.per_district[lg].get(a.label(d, lg), "") for d in a.values(s, RUS.district))
-                body = plan_body(pg, s, counts)
-            else:
-                body = BODIES.get(kind, resource_body)(pg, s)
-            w.write(f"{path}.{lg}.html", frame(pg, a.label(s, lg), body, kind=pg.kind_name(s),
-                                               title_lang=a.label_lang(s, lg)))
-            pages += 1
-            if kind in SEARCHED:
-                docs[lg].append(_search_doc(a, s, path, lg))
-            if lg == LANGS[0]:
-                for suffix, text in alternates(a, s):
-                    w.write(path + suffix, text)
-    return docs, pages, w.count
-
-
-def _render_all(job: _Job, workers: int) -> tuple[dict[str, list[dict[str, str]]], int, int]:
-    """All resource pages, in ``workers`` forked processes when there are many."""
-    global _JOB
-    _JOB = job
-    n = len(job.items)
-    try:
-        if workers < 2 or n < PARALLEL_ABOVE or "fork" not in multiprocessing.get_all_start_methods():
-            return _render(0, n)
-        from concurrent.futures import ProcessPoolExecutor
-
-        # the directories first, so workers never race to create one
-        for d in {str(Path(p).parent) for _, _, p in job.items}:
-            (job.root / d).mkdir(parents=True, exist_ok=True)
-        step = -(-n // (workers * 4))
-        docs: dict[str, list[dict[str, str]]] = {lg: [] for lg in LANGS}
-        pages = files = 0
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            for d, p, f in pool.map(_render, range(0, n, step), range(step, n + step, step)):
-                for lg in LANGS:
-                    docs[lg] += d[lg]
-                pages += p
-                files += f
-        return docs, pages, files
-    finally:
-        _JOB = None
-
-
 def build_site(kg: KnowledgeGraph, directory: str | os.PathLike[str], *, lang: str = "nb",
                sources: str | os.PathLike[str] | None = None, workers: int | None = None) -> SiteResult:
     """Write the atlas of ``kg`` into ``directory`` (created, or replaced whole when it
@@ -233,22 +177,51 @@ def build_site(kg: KnowledgeGraph, directory: str | os.PathLike[str], *, lang: s
     from .reference import ontology_body, reports_body, shapes_body, units_body
     from ..graph.lookup import lookup_graph
     from ..outputs.rdf import serialize_graph
+    from ..reports.district_data import findings_by_district, profiles_data
+    from ..reports.district_page import scoped_css
+    from ..validation.validator import validate
 
     start = time.perf_counter()
     atlas = read_atlas(iter(lookup_graph(kg)))
     texts, missing = read_sources(sources, atlas)
     result = SiteResult(Path(directory), missing_sources=missing)
     districts = sorted({d for p in atlas.of_kind("plan") for d in atlas.values(p, RUS.district)}, key=str)
-    sections = {lg: _report_sections(kg, lg) for lg in LANGS}
     items = [(s, k, p) for s, k in atlas.kinds.items()
              if (p := page_path(s)) is not None and p not in REFERENCE_PAGES]
+    items.sort(key=lambda it: it[1] == "plan")  # the plans last: their pages wait for the reports
+    first_plan = next((i for i, it in enumerate(items) if it[1] == "plan"), len(items))
+    global _KG
     with atomic_directory(directory, replace_if=MARKER) as tmp:
-        job = _Job(atlas, texts, districts, {lg: sections[lg][1] for lg in LANGS}, tmp, items)
-        docs, result.pages, result.files = _render_all(job, workers or os.cpu_count() or 1)
-        w = _Writer(tmp)
+        job = Job(atlas, texts, districts, tmp, items)
+        # the other language's reports in a forked helper beside the page workers, where one may query
+        helper = ((_reports_in, (LANGS[1],)),) if _forkable(kg) else ()
+        _KG = kg
+        pool = Pool(job, range(0, first_plan), workers or os.cpu_count() or 1, first=helper)
+        try:  # while the workers write the other pages: the reports, then the plans' pages
+            report = validate(kg)
+            sections, profiles = {}, {}
+            for lg in LANGS:
+                found = findings_by_district(kg, lang=lg, report=report)
+                if lg == LANGS[1] and pool.first:
+                    sections[lg], data = pool.first[0].result()
+                else:
+                    sections[lg], data = _report_sections(kg, lg), profiles_data(kg, lang=lg)
+                data = {code: replace(d, findings=found.get(code, [])) for code, d in data.items()}
+                profiles[lg] = _plan_profiles(atlas, items[first_plan:], data, lg)
+            job.profiles = profiles
+            docs, result.pages, result.files = render(job, first_plan, len(items))
+            more = pool.results()
+        finally:
+            pool.close()
+            _KG = None
+        docs += more[0]
+        result.pages += more[1]
+        result.files += more[2]
+        docs.sort(key=lambda d: d[0])
+        w = Writer(tmp)
         for lg in LANGS:
             top = Page(atlas, lg, "index")
-            w.write(f"index.{lg}.html", frame(top, T[lg]["site"], _index_body(atlas, top, sections[lg][0]),
+            w.write(f"index.{lg}.html", frame(top, T[lg]["site"], _index_body(atlas, top, sections[lg]),
                                               alternates=False))
             for name, body_of in (("ontology", ontology_body), ("shapes", shapes_body), ("reports", reports_body),
                                   ("units", units_body)):
@@ -257,14 +230,17 @@ def build_site(kg: KnowledgeGraph, directory: str | os.PathLike[str], *, lang: s
                 w.write(f"{name}.{lg}.html", frame(pg, title, body, alternates=name == "ontology"))
             pg = Page(atlas, lg, "search")
             w.write(f"search.{lg}.html", frame(pg, T[lg]["search"], _search_body(pg), alternates=False))
-            data = json.dumps(docs[lg], ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
+            entries = [d for _i, dl, d in docs if dl == lg]
+            data = json.dumps(entries, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
             w.write(f"assets/search-{lg}.js", f"window.RUSGRAPH_SEARCH={data};\n")
             result.pages += 6
         w.write("ontology.ttl", serialize_graph(kg.ontology, "turtle"))
         w.write("ontology.jsonld", serialize_graph(kg.ontology, "json-ld"))
         w.write("index.html", (tmp / f"index.{lang}.html").read_text(encoding="utf-8"))
-        for name in ("site.css", "site.js"):
-            w.write(f"assets/{name}", _asset("assets", name))
+        w.write("assets/site.css", _asset("assets", "site.css") + "/* the district profile, as on the printable "
+                "district page (rusgraph report district), scoped to the plan pages' profile */\n"
+                + scoped_css(".district-profile") + "\n")
+        w.write("assets/site.js", _asset("assets", "site.js"))
         for name in ("minisearch.js", "LICENSE.minisearch"):
             w.write(f"vendor/{name}", _asset("vendor", name))
         w.write(MARKER, "Written by `rusgraph site`; the next run replaces this directory whole.\n")

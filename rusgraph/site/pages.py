@@ -31,7 +31,7 @@ T: dict[str, dict[str, str]] = {
         "servedCurated": "Bare gjennom en kuratert kobling", "none": "ingen", "noneDistricts": "Bydeler uten tiltak her",
         "allNone": "Alle bydeler med plan har minst ett tiltak her.", "below": "Kobler hit direkte",
         "props": "Alle egenskaper", "incoming": "Pekes på av", "measures": "Tiltak", "goals": "Mål i planen",
-        "counts": "Tiltak per strategi", "responsibleFor": "Ansvarlig for", "plans": "Planer",
+        "responsibleFor": "Ansvarlig for", "plans": "Planer",
         "alternates": "Maskinlesbart", "notes": "Merknader", "notesEn": "Merknadene er skrevet på engelsk",
         "en": "på den engelske siden", "index": "Forsiden", "reference": "Referanse",
         "ontology": "Ontologien", "shapes": "Reglene (SHACL)", "reports": "Rapportene", "district": "bydel",
@@ -49,7 +49,7 @@ T: dict[str, dict[str, str]] = {
         "servedCurated": "Only through a curated link", "none": "none", "noneDistricts": "Districts with no measure here",
         "allNone": "Every district with a plan has at least one measure here.", "below": "Links here directly",
         "props": "All properties", "incoming": "Pointed to by", "measures": "Measures", "goals": "Goals of the plan",
-        "counts": "Measures per strategy", "responsibleFor": "Responsible for", "plans": "Plans",
+        "responsibleFor": "Responsible for", "plans": "Plans",
         "alternates": "Machine-readable", "notes": "Notes", "notesEn": "", "en": "",
         "index": "Home", "reference": "Reference", "ontology": "The ontology", "shapes": "The rules (SHACL)",
         "reports": "The reports", "district": "district", "stdsThemes": "Standards and themes", "section": "Stands under",
@@ -370,22 +370,29 @@ def goal_body(pg: Page, g: URIRef) -> str:
     return "".join(parts)
 
 
-def plan_body(pg: Page, plan: URIRef, counts: str = "") -> str:
+def plan_body(pg: Page, plan: URIRef, profile: Any = None) -> str:
+    """A district plan: the printable district profile (``profile``, made by
+    rusgraph.reports.district_page.district_profile with the measures linked), then the
+    plan's goals, links and properties. Without a profile (a district the reports cannot
+    name) its measures under the headings they stand under."""
     a, t = pg.atlas, pg.t
-    measures = a.members(plan, RUS.inPlan)
-    ms = [m for m in measures if a.kind(m) == "measure"]
-    goals = [g for g in measures if a.kind(g) == "district-goal"]
+    members = a.members(plan, RUS.inPlan)
+    goals = [g for g in members if a.kind(g) == "district-goal"]
     fields = [(t["district"], ", ".join(pg.link(d) for d in a.values(plan, RUS.district))),
               (t["source"], ", ".join(pg.link(d) for d in a.values(plan, DCTERMS.source)))]
-    parts = [_rows(pg, fields), f'<h2>{t["counts"]}</h2>{counts}' if counts else ""]
-    by_section: dict[Any, list[URIRef]] = {}
-    for m in ms:
-        by_section.setdefault(a.value(m, RUS.inSection), []).append(m)
-    parts.append(f'<h2>{t["measures"]} ({len(ms)})</h2>')
-    for sec, sm in by_section.items():
-        if sec is not None:
-            parts.append(f"<h3>{pg.link(sec)}</h3>")
-        parts.append(_list(pg, sm, "measures"))
+    parts = [_rows(pg, fields)]
+    if profile is not None:
+        parts.append(f'<div class="district-profile">{profile.body}</div>')
+    else:
+        ms = [m for m in members if a.kind(m) == "measure"]
+        by_section: dict[Any, list[URIRef]] = {}
+        for m in ms:
+            by_section.setdefault(a.value(m, RUS.inSection), []).append(m)
+        parts.append(f'<h2>{t["measures"]} ({len(ms)})</h2>')
+        for sec, sm in by_section.items():
+            if sec is not None:
+                parts.append(f"<h3>{pg.link(sec)}</h3>")
+            parts.append(_list(pg, sm, "measures"))
     parts += [f'<h2>{t["goals"]} ({len(goals)})</h2>', _list(pg, goals), links_table(pg, plan),
               notes(pg, plan), all_properties(pg, plan)]
     return "".join(parts)

@@ -1,6 +1,6 @@
 """The fast path gives the plain path's answers.
 
-The fast path (rusgraph.graph.engine, validation.compiled, rules, fastinfer: an Oxigraph store, SHACL compiled
+The fast path (rusgraph.graph.engine, validation.compiled, inference.rules, inference.compiled: an Oxigraph store, SHACL compiled
 to SPARQL on it, OWL 2 RL compiled from the ontology, reasonable beyond its fragment) is what
 the library runs. The plain path is the reference, chosen explicitly: rdflib parsing
 (``sources.load_with_rdflib``) and SPARQL (``run_query(engine="reference")``), pySHACL

@@ -73,7 +73,7 @@ def describe() -> dict[str, str]:
         "engine": "oxigraph",
         "load": "pyoxigraph",
         "sparql": "oxigraph",
-        "validate": "oxigraph+python (fastshacl)",
+        "validate": "oxigraph+python (compiled shapes)",
         "infer": f"rules (else {fallback_reasoner()})",
     }
 

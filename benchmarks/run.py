@@ -19,11 +19,13 @@ twice, each in a fresh child process:
   measures (default: Oslo size) and gives up a step after --step-timeout seconds.
 
 Measurement: wall time per step with time.perf_counter; memory as the peak resident set
-size of the child process (resource.getrusage(RUSAGE_SELF).ru_maxrss) read after each step,
-so a step's figure is the pipeline's high-water mark so far. One child per engine and size,
-not per step: the steps share the loaded graph (the store cannot cross a process boundary),
-and a fresh child per pipeline keeps one engine's memory and rdflib's global state out of
-the other's. tracemalloc is not used: it does not see Oxigraph's and reasonable's Rust
+size of the child process during the step: Linux's VmHWM, reset before each step by writing
+5 to /proc/self/clear_refs, so a step's figure is its own high-water mark (what the process
+held before the step, such as the loaded store, plus what the step adds). Where that cannot
+be reset it is resource.getrusage's ru_maxrss, the pipeline's high-water mark so far. One
+child per engine and size, not per step: the steps share the loaded graph (the store cannot
+cross a process boundary), and a fresh child per pipeline keeps one engine's memory and
+rdflib's global state out of the other's. tracemalloc is not used: it does not see Oxigraph's and reasonable's Rust
 allocations and slows Python's own several times.
 
 Both children write their answers (validation result keys, report rows, the inferred
@@ -64,7 +66,26 @@ CLI_STEPS = STEPS[6:]
 
 
 def _rss_mib() -> float:
+    """The process's peak resident memory since the last :func:`_reset_peak` (Linux's
+    VmHWM), or since it started where that cannot be reset."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def _reset_peak() -> None:
+    """Start a step's peak from what the process holds now (Linux: writing 5 to
+    /proc/self/clear_refs resets VmHWM), so that each step shows its own high-water mark."""
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as f:
+            f.write("5")
+    except OSError:
+        pass
 
 
 def _emit(**kw: object) -> None:
@@ -86,6 +107,7 @@ def child(engine: str, data: Path, out: Path, infer: bool) -> int:
     answers: dict[str, object] = {"engine": eng.describe() if which == "fast" else "rdflib, pyshacl, owlrl"}
     out.write_text(json.dumps(answers))
 
+    _reset_peak()
     t = time.perf_counter()
     sources = [*bundled_data_sources(upper_only=True), data]
     if which == "fast":
@@ -95,6 +117,7 @@ def child(engine: str, data: Path, out: Path, infer: bool) -> int:
         kg.data  # noqa: B018 (the rdflib graph every reference step reads, built here as before)
     _emit(step="load", seconds=time.perf_counter() - t, rss=_rss_mib())
 
+    _reset_peak()
     t = time.perf_counter()
     report = rusgraph.validate(kg, engine=which)
     _emit(step="validate", seconds=time.perf_counter() - t, rss=_rss_mib(), detail=report.counts())
@@ -103,6 +126,7 @@ def child(engine: str, data: Path, out: Path, infer: bool) -> int:
 
     rows: dict[str, list] = {}
     each: dict[str, float] = {}
+    _reset_peak()
     t = time.perf_counter()
     for q in list_queries():
         params = {"district": DISTRICT_PARAM} if q.params else {}
@@ -119,6 +143,7 @@ def child(engine: str, data: Path, out: Path, infer: bool) -> int:
     from rusgraph.exports.writer import write_export
 
     target = out.with_name(out.stem + "-export.nt")
+    _reset_peak()
     t = time.perf_counter()
     if which == "fast":
         write_export(kg, "nt", target)
@@ -142,6 +167,7 @@ def child(engine: str, data: Path, out: Path, infer: bool) -> int:
         site_dir = out.with_name(out.stem + "-site")
         cpu = lambda: sum(getattr(resource.getrusage(w), f) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)  # noqa: E731
                           for f in ("ru_utime", "ru_stime"))
+        _reset_peak()
         c, t = cpu(), time.perf_counter()
         site = build_site(kg, site_dir)
         seconds = time.perf_counter() - t
@@ -150,6 +176,7 @@ def child(engine: str, data: Path, out: Path, infer: bool) -> int:
         shutil.rmtree(site_dir, ignore_errors=True)
 
     if infer:
+        _reset_peak()
         t = time.perf_counter()
         with_inferred = rusgraph.infer(kg, "owlrl", engine=which)
         seconds = time.perf_counter() - t
@@ -406,7 +433,7 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(work, ignore_errors=True)
     info["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
     print("\n" + table(results))
-    print(f"\nload average at end {info['loadavg_end']}; MiB = peak RSS of the pipeline's process so far")
+    print(f"\nload average at end {info['loadavg_end']}; MiB = peak RSS of the pipeline's process during the step")
     print("equality checks: " + ("all passed" if ok else "FAILED"))
     if args.json:
         for r in results:  # keep the JSON small: answers are checked above, not stored

@@ -58,7 +58,7 @@ import generate  # noqa: E402  (benchmarks/generate.py)
 
 DISTRICT_PARAM = "030101"  # Gamle Oslo: has a plan at every size
 STEPS = ("load", "validate", "reports", "export", "site", "infer", "cli coverage", "store 1st coverage",
-         "store 2nd coverage")
+         "store 2nd coverage", "cli infer")
 CLI_STEPS = STEPS[6:]
 
 
@@ -248,10 +248,12 @@ def run_child(engine: str, data: Path, out: Path, infer: bool, step_timeout: flo
     return {"status": status, "steps": steps, "answers": answers, "wall": time.perf_counter() - started}
 
 
-def cli_runs(data: Path, work: Path) -> dict:
+def cli_runs(data: Path, work: Path, infer: bool = False) -> dict:
     """``rusgraph report coverage`` as a user runs it, each in its own process (wall time,
     Python's start included): once without a store, then twice with ``--store DIR`` (the
-    first run fills the store, the second answers from it). The three outputs must match."""
+    first run fills the store, the second answers from it). The three outputs must match.
+    With ``infer``, then ``rusgraph infer --format nt -o FILE`` (OWL-RL) in a process of its
+    own: its peak memory is inference's alone, not the pipeline's after the atlas."""
     store = work / "store"
     shutil.rmtree(store, ignore_errors=True)
     upper = ROOT / "data" / "upper"
@@ -259,8 +261,13 @@ def cli_runs(data: Path, work: Path) -> dict:
     args = ["report", "coverage", "--format", "csv", str(upper), str(data)]
     steps: dict[str, dict] = {}
     outputs = []
-    for name, cmd in (("cli coverage", base + args), ("store 1st coverage", base + ["--store", str(store)] + args),
-                      ("store 2nd coverage", base + ["--store", str(store)] + args)):
+    inferred = work / "inferred.nt"
+    runs = [("cli coverage", base + args), ("store 1st coverage", base + ["--store", str(store)] + args),
+            ("store 2nd coverage", base + ["--store", str(store)] + args)]
+    if infer:
+        runs.append(("cli infer", base + ["infer", "--profile", "owlrl", "--format", "nt", "-o", str(inferred),
+                                          str(upper), str(data)]))
+    for name, cmd in runs:
         t = time.perf_counter()
         with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
             proc = subprocess.Popen(cmd, stdout=out, stderr=err, text=True, cwd=str(ROOT))
@@ -274,6 +281,7 @@ def cli_runs(data: Path, work: Path) -> dict:
             outputs.append(out.read())
         steps[name] = {"step": name, "seconds": seconds, "rss": usage.ru_maxrss / 1024.0}
     shutil.rmtree(store, ignore_errors=True)
+    inferred.unlink(missing_ok=True)
     same = outputs[0] == outputs[1] == outputs[2]
     return {"status": "ok" if same else "DIFFERENT outputs with --store", "steps": steps}
 
@@ -404,7 +412,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"[{size}] fast: {fast['status']}, " + ", ".join(
                 f"{k} {v['seconds']:.2f} s" for k, v in fast["steps"].items()), flush=True)
             if not args.no_cli:
-                cli = cli_runs(data, work)
+                cli = cli_runs(data, work, infer)
                 print(f"[{size}] cli: {cli['status']}, " + ", ".join(
                     f"{k} {v['seconds']:.2f} s" for k, v in cli["steps"].items()), flush=True)
                 fast["steps"].update(cli["steps"])

@@ -30,7 +30,7 @@ def test_benchmark_tiny(tmp_path):
     assert result["size"] == "tiny" and result["measures"] == 60
     assert result["equal"] == {"validation": "same", "reports": "same", "export": "same", "infer": "same"}
     assert set(result["fast"]["steps"]) == {"load", "validate", "reports", "export", "site", "infer", "cli coverage",
-                                            "store 1st coverage", "store 2nd coverage"}
+                                            "store 1st coverage", "store 2nd coverage", "cli infer"}
     assert "[tiny] cli: ok" in text  # the three command-line runs printed the same rows
     assert result["fast"]["steps"]["validate"]["detail"]["Violation"] > 0  # broken on purpose
     assert result["fast"]["steps"]["site"]["detail"]["pages"] > 2 * 60  # every measure in nb and en, and more

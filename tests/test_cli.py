@@ -161,6 +161,13 @@ def test_infer_prints_only_the_delta(runner, tmp_path):
     assert len(printed) > 1000
     assert not (set(printed) & set(kg.data)), "asserted data is not repeated"
     assert not (set(printed) & set(kg.ontology))
+    # N-Triples are streamed from the store; Turtle goes through rdflib: the same triples
+    r = runner.invoke(main, ["infer", "--profile", "owlrl", "--format", "turtle"])
+    assert r.exit_code == 0, r.output
+    assert set(Graph().parse(data=r.stdout, format="turtle")) == set(printed)
+    r = runner.invoke(main, ["infer", "--profile", "owlrl", "--format", "nt"])  # to stdout
+    assert r.exit_code == 0, r.output
+    assert set(Graph().parse(data=r.stdout, format="nt")) == set(printed)
 
 
 def test_debug_shows_traceback(runner, tmp_path):

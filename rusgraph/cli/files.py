@@ -244,10 +244,22 @@ def infer(data, ontology, no_ontology, inference, profile, fmt, keep_trivial, ou
       rusgraph infer --profile owlrl -o inferred.ttl
       rusgraph infer --profile rdfs --format nt
     """
-    from ..outputs.rdf import serialize_graph
+    from ..graph.engine import dump_ntriples, inferred_in_store
     from ..inference.reasoner import infer as run_infer
+    from ..outputs.rdf import graph_format, serialize_graph
 
     kg = load_graph(data, ontology, no_ontology, "none")
     kg = run_infer(kg, profile, keep_trivial=keep_trivial)
     click.echo(f"inferred {kg.inferred_count()} triples", err=True)
+    if graph_format(fmt).name == "nt" and inferred_in_store(kg):  # streamed, never copied into rdflib
+        if output:
+            from ..outputs.atomic import atomic_writer
+
+            with atomic_writer(output, "wb") as fh:
+                dump_ntriples(kg, fh, only_inferred=True)
+            click.echo(f"wrote {output}", err=True)
+        else:
+            dump_ntriples(kg, sys.stdout.buffer, only_inferred=True)
+            sys.stdout.buffer.flush()
+        return
     emit(serialize_graph(kg.inferred, fmt), output)

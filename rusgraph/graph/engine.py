@@ -474,14 +474,24 @@ def ntriples(kg: Any, *, with_inferred: bool = False) -> str:
     return buf.getvalue().decode("utf-8")
 
 
-def dump_ntriples(kg: Any, output: Any, *, with_inferred: bool = False) -> None:
+def inferred_in_store(kg: Any) -> bool:
+    """Whether ``kg``'s inferred triples are in its store already (the compiled rules put them
+    there), so that they can be dumped without reading them into rdflib. owlrl's output
+    (the reference, or with trivia kept) is an rdflib Graph and may hold triples a store
+    cannot (a literal as subject)."""
+    src = kg.inferred_source
+    return src is not None and not _is_rdflib_graph(src) and has_store(kg)
+
+
+def dump_ntriples(kg: Any, output: Any, *, with_inferred: bool = False, only_inferred: bool = False) -> None:
     """:func:`ntriples` written to the binary file ``output`` as the store streams it (no
-    copy of the whole text in memory)."""
+    copy of the whole text in memory); with ``only_inferred`` the inferred triples alone
+    (what ``kg.inferred`` holds, without reading them into rdflib)."""
     import pyoxigraph as ox
 
     v = view(kg)
-    graphs = [ox.DefaultGraph()]
-    if with_inferred and v.inferred is not None:
+    graphs = [] if only_inferred else [ox.DefaultGraph()]
+    if (with_inferred or only_inferred) and v.inferred is not None:
         graphs.append(v.inferred)
     for g in graphs:
         v.store.dump(output, format=ox.RdfFormat.N_TRIPLES, from_graph=g)

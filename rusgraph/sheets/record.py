@@ -227,7 +227,7 @@ def to_record(raw: RawPlan, vocab: Vocab) -> tuple[dict[str, Any], Locator]:
             if filled or not goal_text:
                 raise sheet_error("empty measure: the row has no text in column " + loc.column("text"),
                              raw.where(r, loc.column("text")), "write what will be done, or delete the row")
-            gid = goal_id(r, heading, goal_text, cells)
+            goal_id(r, heading, goal_text, cells)  # a goal row without a measure: the goal alone
             return
         where = raw.where(r)
         n = len(measures) + 1

@@ -50,3 +50,19 @@ def test_generator_is_deterministic(tmp_path):
     files = sorted(p.relative_to(a) for p in a.rglob("*.ttl"))
     assert files and files == sorted(p.relative_to(b) for p in b.rglob("*.ttl"))
     assert all((a / f).read_bytes() == (b / f).read_bytes() for f in files)
+
+
+def test_report_timings_tiny(tmp_path):
+    """benchmarks/reports.py times every report, and with --queries compares another
+    version's rows: against the bundled queries themselves every report gives the same rows."""
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "reports.py"), "tiny", "--data", str(tmp_path / "tiny"),
+         "--queries", str(ROOT / "queries")],
+        capture_output=True, text=True, cwd=str(tmp_path), timeout=600,
+    )
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    lines = [ln for ln in run.stdout.splitlines() if " rows" in ln]
+    names = {ln.split()[0] for ln in lines}
+    assert {"coverage", "district", "measures", "untraced"} <= names
+    assert any("district=030101" in ln for ln in lines if ln.startswith("measures"))
+    assert all("same rows" in ln for ln in lines) and "DIFFERENT" not in run.stdout

@@ -55,6 +55,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402  (benchmarks/generate.py)
+from memory import peak_mib, reset_peak  # noqa: E402  (benchmarks/memory.py)
 
 DISTRICT_PARAM = "030101"  # Gamle Oslo: has a plan at every size
 STEPS = ("load", "validate", "reports", "export", "site", "infer", "cli coverage", "store 1st coverage",
@@ -63,29 +64,6 @@ CLI_STEPS = STEPS[6:]
 
 
 # ------------------------------------------------------------------------------ child
-
-
-def _rss_mib() -> float:
-    """The process's peak resident memory since the last :func:`_reset_peak` (Linux's
-    VmHWM), or since it started where that cannot be reset."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as f:
-            for line in f:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024.0
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
-
-
-def _reset_peak() -> None:
-    """Start a step's peak from what the process holds now (Linux: writing 5 to
-    /proc/self/clear_refs resets VmHWM), so that each step shows its own high-water mark."""
-    try:
-        with open("/proc/self/clear_refs", "w", encoding="ascii") as f:
-            f.write("5")
-    except OSError:
-        pass
 
 
 def _emit(**kw: object) -> None:
@@ -107,7 +85,7 @@ def child(engine: str, data: Path, out: Path, infer: bool) -> int:
     answers: dict[str, object] = {"engine": eng.describe() if which == "fast" else "rdflib, pyshacl, owlrl"}
     out.write_text(json.dumps(answers))
 
-    _reset_peak()
+    reset_peak()
     t = time.perf_counter()
     sources = [*bundled_data_sources(upper_only=True), data]
     if which == "fast":
@@ -115,18 +93,18 @@ def child(engine: str, data: Path, out: Path, infer: bool) -> int:
     else:
         kg = load_with_rdflib(sources, ontology=[bundled_dir("ontology")], shapes=[bundled_dir("shapes")])
         kg.data  # noqa: B018 (the rdflib graph every reference step reads, built here as before)
-    _emit(step="load", seconds=time.perf_counter() - t, rss=_rss_mib())
+    _emit(step="load", seconds=time.perf_counter() - t, rss=peak_mib())
 
-    _reset_peak()
+    reset_peak()
     t = time.perf_counter()
     report = rusgraph.validate(kg, engine=which)
-    _emit(step="validate", seconds=time.perf_counter() - t, rss=_rss_mib(), detail=report.counts())
+    _emit(step="validate", seconds=time.perf_counter() - t, rss=peak_mib(), detail=report.counts())
     answers["validation"] = sorted([list(r.key()) for r in report.results], key=lambda k: [str(x) for x in k])
     out.write_text(json.dumps(answers))
 
     rows: dict[str, list] = {}
     each: dict[str, float] = {}
-    _reset_peak()
+    reset_peak()
     t = time.perf_counter()
     for q in list_queries():
         params = {"district": DISTRICT_PARAM} if q.params else {}
@@ -134,7 +112,7 @@ def child(engine: str, data: Path, out: Path, infer: bool) -> int:
         result = run_query(kg, q, params, lang="nb", engine=which)
         each[q.name] = time.perf_counter() - t1
         rows[q.name] = result.as_strings()
-    _emit(step="reports", seconds=time.perf_counter() - t, rss=_rss_mib(), detail=each,
+    _emit(step="reports", seconds=time.perf_counter() - t, rss=peak_mib(), detail=each,
           rows={k: len(v) for k, v in rows.items()})
     answers["reports"] = rows
     out.write_text(json.dumps(answers))
@@ -143,7 +121,7 @@ def child(engine: str, data: Path, out: Path, infer: bool) -> int:
     from rusgraph.exports.writer import write_export
 
     target = out.with_name(out.stem + "-export.nt")
-    _reset_peak()
+    reset_peak()
     t = time.perf_counter()
     if which == "fast":
         write_export(kg, "nt", target)
@@ -155,7 +133,7 @@ def child(engine: str, data: Path, out: Path, infer: bool) -> int:
         g += kg.data
         g.serialize(target, format="nt", encoding="utf-8")
     seconds = time.perf_counter() - t
-    rss = _rss_mib()  # before the digest below, which is the benchmark's, not the pipeline's
+    rss = peak_mib()  # before the digest below, which is the benchmark's, not the pipeline's
     answers["export"] = _nt_digest(target.read_text(encoding="utf-8"))
     target.unlink()
     _emit(step="export", seconds=seconds, rss=rss, detail={"triples": answers["export"][0]})
@@ -167,20 +145,20 @@ def child(engine: str, data: Path, out: Path, infer: bool) -> int:
         site_dir = out.with_name(out.stem + "-site")
         cpu = lambda: sum(getattr(resource.getrusage(w), f) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)  # noqa: E731
                           for f in ("ru_utime", "ru_stime"))
-        _reset_peak()
+        reset_peak()
         c, t = cpu(), time.perf_counter()
         site = build_site(kg, site_dir)
         seconds = time.perf_counter() - t
-        _emit(step="site", seconds=seconds, rss=_rss_mib(), detail={"pages": site.pages, "files": site.files,
+        _emit(step="site", seconds=seconds, rss=peak_mib(), detail={"pages": site.pages, "files": site.files,
                                                                     "cpu_seconds": round(cpu() - c, 2)})
         shutil.rmtree(site_dir, ignore_errors=True)
 
     if infer:
-        _reset_peak()
+        reset_peak()
         t = time.perf_counter()
         with_inferred = rusgraph.infer(kg, "owlrl", engine=which)
         seconds = time.perf_counter() - t
-        rss = _rss_mib()  # before the digest below (it reads the inferred triples into rdflib terms)
+        rss = peak_mib()  # before the digest below (it reads the inferred triples into rdflib terms)
         lines = sorted(" ".join(term.n3() for term in triple) for triple in with_inferred.inferred)
         answers["infer"] = [len(lines), hashlib.sha256("\n".join(lines).encode()).hexdigest()]
         _emit(step="infer", seconds=seconds, rss=rss, detail={"triples": len(lines)})

@@ -39,7 +39,6 @@ import argparse
 import hashlib
 import json
 import os
-import resource
 import signal
 import socket
 import subprocess
@@ -53,6 +52,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 import generate  # noqa: E402
+from memory import peak_mib  # noqa: E402  (benchmarks/memory.py)
 
 TIMEOUT = 1800.0  # seconds for one answer from the server
 
@@ -83,21 +83,9 @@ def _child(mode: str, url: str, data: Path) -> dict:
     seconds = time.perf_counter() - start
     cpu = time.process_time() - cpu_start
     keys = [[r.severity, r.focus, r.shape, r.path or "", r.value or ""] for r in report.results]
-    return {"seconds": seconds, "cpu_seconds": cpu, "peak_mib": _peak_mib(),
+    return {"seconds": seconds, "cpu_seconds": cpu, "peak_mib": peak_mib(),
             "results": len(keys), "findings": len(found),
             "digest": hashlib.sha256(json.dumps(keys).encode()).hexdigest()}
-
-
-def _peak_mib() -> float:
-    """This process's own peak resident size (VmHWM); ru_maxrss where /proc is absent."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as f:
-            for line in f:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _load() -> str:

@@ -85,3 +85,38 @@ def test_a_query_the_store_will_not_run_names_its_limit(runner):
     assert r.exit_code == 2 and r.stdout == ""
     assert "cost estimate is above its limit" in r.stderr and "exceeds the limit of 400 (sec)" in r.stderr
     assert "MaxQueryCostEstimationTime" in r.stderr
+
+
+DEADLOCK = b"Virtuoso 40001 Error SR172: Transaction deadlocked"
+
+
+def test_a_write_rolled_back_as_a_deadlock_victim_is_sent_again(bundled_kg):
+    """Virtuoso answers a write that lost a deadlock with HTTP 500 and SQLSTATE 40001; the
+    transaction was rolled back whole, so the same request goes again and the push completes."""
+    seen: set[bytes] = set()
+
+    def respond(m, p, b):  # type: ignore[no-untyped-def]
+        if b not in seen:  # every request deadlocks the first time it comes
+            seen.add(b)
+            return Reply(500, DEADLOCK)
+        return Reply(200)
+
+    with fake_store(respond) as fake:
+        endpoint = Endpoint(fake.base + "/sparql", update_url=fake.base + "/update")
+        part = sorted(bundled_kg.parts)[1]  # no blank nodes: appended with INSERT DATA
+        one = replace(bundled_kg, ontology=Graph(), parts={part: bundled_kg.parts[part]})
+        result = push(one, endpoint)
+    assert result.ok and result.triples == len(bundled_kg.parts[part])
+    bodies = [b for _m, _p, b, _h in fake.requests]
+    assert len(bodies) == 2 * len(set(bodies))  # each request twice: rolled back, then sent again
+
+
+def test_a_store_that_keeps_deadlocking_fails_with_its_message(runner, tmp_path):
+    plan = tmp_path / "plan.ttl"
+    plan.write_text("<https://example.org/a> <https://example.org/p> <https://example.org/b> .\n")
+    with fake_store(lambda m, p, b: Reply(500, DEADLOCK, {"Content-Type": "text/plain"})) as fake:
+        r = runner.invoke(main, ["push", "--endpoint", fake.base + "/sparql", "--update-url", fake.base + "/update",
+                                 "--no-ontology", str(plan)])
+    assert r.exit_code == 2
+    assert "SR172: Transaction deadlocked" in r.stderr
+    assert len(fake.requests) == 5  # DEADLOCK_TRIES, then the store's message

@@ -36,6 +36,10 @@ STAGING_BASE = BASE + "staging/"
 #: How often a replacement is copied again when the graph turns out changed by a concurrent
 #: push right after the copy (see :func:`_put_in_place`).
 SETTLE_TRIES = 6
+# A write the store gave up as a deadlock victim (Virtuoso "40001 Error SR172: Transaction
+# deadlocked", two pushes writing at once) was rolled back whole, so it is sent again, at most
+# this many times in all, after a random pause; then the push fails with the store's message.
+DEADLOCK_TRIES = 5
 
 
 @dataclass(frozen=True)
@@ -199,6 +203,11 @@ def _insert(graph: str, batch: Sequence[tuple]) -> str:
     return f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}}} }}"
 
 
+def _deadlocked(status: int, detail: str) -> bool:
+    """The store rolled the request back as a deadlock victim (SQLSTATE 40001; Virtuoso SR172)."""
+    return status >= 500 and ("SR172" in detail or ("40001" in detail and "deadlock" in detail.lower()))
+
+
 def _too_large(status: int, detail: str) -> bool:
     """The store refused a request for its size: HTTP 413, or Virtuoso's SP031 "The length of
     generated SQL text has exceeded 10000 lines of code" (about 1,200 triples of INSERT DATA)."""
@@ -219,6 +228,19 @@ class _Writer:
         self.requests = 0
         self.done = 0
 
+    def write(self, request: Callable[[], tuple[int, str]]) -> tuple[int, str]:
+        """``request()``, sent again after a random pause while the store rolls it back as a
+        deadlock victim (at most DEADLOCK_TRIES in all); counted as requests."""
+        for attempt in range(DEADLOCK_TRIES):
+            status, detail = request()
+            self.requests += 1
+            if not _deadlocked(status, detail) or attempt == DEADLOCK_TRIES - 1:
+                return status, detail
+            pause = random.uniform(0.05, 0.25) * 2 ** attempt
+            log.info("the store rolled a write back as a deadlock victim; sending it again in %.2f s", pause)
+            time.sleep(pause)
+        raise AssertionError("unreachable")
+
     def check(self, status: int, detail: str, url: str | None, action: str = "write") -> None:
         if status >= 300:
             raise http_error(status, redact(url or ""), action, detail, self.endpoint.has_credentials)
@@ -237,8 +259,7 @@ class _Writer:
                 if len(smaller) > 1:
                     queue[0:0] = smaller
                     continue
-            status, detail = request(batch, first)
-            self.requests += 1
+            status, detail = self.write(lambda b=batch, f=first: request(b, f))
             if status in NO_GSP and first and self.first_of_push and url == self.endpoint.store_url:
                 raise _NoGraphStore(status)
             if _too_large(status, detail) and len(batch) > 1:
@@ -284,8 +305,7 @@ class _Writer:
         missing = (f"ASK {{ GRAPH <{staging}> {{ ?s ?p ?o }} "
                    f"FILTER NOT EXISTS {{ GRAPH <{name}> {{ ?s ?p ?o }} }} }}")
         for attempt in range(SETTLE_TRIES):
-            status, detail = e.update(f"COPY SILENT GRAPH <{staging}> TO GRAPH <{name}>")
-            self.requests += 1
+            status, detail = self.write(lambda: e.update(f"COPY SILENT GRAPH <{staging}> TO GRAPH <{name}>"))
             self.check(status, detail, e.update_url)
             if e.count_triples(name) <= expected or e.ask(missing):
                 return
@@ -302,8 +322,7 @@ class _Writer:
         e = self.endpoint
         body = _ntriples(list(g))
         for attempt in range(SETTLE_TRIES):
-            status, detail = e.gsp_write(name, body, put=True)
-            self.requests += 1
+            status, detail = self.write(lambda: e.gsp_write(name, body, put=True))
             if status in NO_GSP and self.first_of_push:
                 raise _NoGraphStore(status)
             self.check(status, detail, e.store_url)
@@ -320,7 +339,9 @@ class _Writer:
         e = self.endpoint
         try:
             if e.update_url:
-                e.update(f"DROP SILENT GRAPH <{staging}>")
+                status, detail = self.write(lambda: e.update(f"DROP SILENT GRAPH <{staging}>"))
+                if status >= 300:
+                    log.warning("could not remove the staging graph %s: HTTP %d %s", staging, status, detail[:200])
             elif by_gsp:
                 e.gsp_delete(staging)
         except EndpointError as exc:

@@ -25,8 +25,8 @@ held before the step, such as the loaded store, plus what the step adds). Where 
 be reset it is resource.getrusage's ru_maxrss, the pipeline's high-water mark so far. One
 child per engine and size, not per step: the steps share the loaded graph (the store cannot
 cross a process boundary), and a fresh child per pipeline keeps one engine's memory and
-rdflib's global state out of the other's. tracemalloc is not used: it does not see Oxigraph's and reasonable's Rust
-allocations and slows Python's own several times.
+rdflib's global state out of the other's. tracemalloc is not used: it does not see
+Oxigraph's and reasonable's Rust allocations and slows Python's own several times.
 
 Both children write their answers (validation result keys, report rows, the inferred
 triples' digest, the exported triples' digest); the parent checks they are equal and prints

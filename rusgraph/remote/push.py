@@ -231,15 +231,16 @@ class _Writer:
     def write(self, request: Callable[[], tuple[int, str]]) -> tuple[int, str]:
         """``request()``, sent again after a random pause while the store rolls it back as a
         deadlock victim (at most DEADLOCK_TRIES in all); counted as requests."""
-        for attempt in range(DEADLOCK_TRIES):
+        attempt = 0
+        while True:
             status, detail = request()
             self.requests += 1
-            if not _deadlocked(status, detail) or attempt == DEADLOCK_TRIES - 1:
+            attempt += 1
+            if not _deadlocked(status, detail) or attempt == DEADLOCK_TRIES:
                 return status, detail
             pause = random.uniform(0.05, 0.25) * 2 ** attempt
             log.info("the store rolled a write back as a deadlock victim; sending it again in %.2f s", pause)
             time.sleep(pause)
-        raise AssertionError("unreachable")
 
     def check(self, status: int, detail: str, url: str | None, action: str = "write") -> None:
         if status >= 300:

@@ -120,3 +120,43 @@ def test_a_store_that_keeps_deadlocking_fails_with_its_message(runner, tmp_path)
     assert r.exit_code == 2
     assert "SR172: Transaction deadlocked" in r.stderr
     assert len(fake.requests) == 5  # DEADLOCK_TRIES, then the store's message
+
+
+RACE = b"SPARQL Graph Protocol request failed HTTP/1.1 500 Request Failed Error 23000 SR197: Non unique primary key on DB.DBA.RDF_LANGUAGE."
+
+
+def test_a_write_that_lost_the_language_registration_race_is_sent_again_when_repeatable(bundled_kg):
+    """Virtuoso's race on a language tag new to the database (two pushes at once) passes on the
+    next try; a batch without blank nodes writes the same when sent twice, so it goes again."""
+    seen: set[bytes] = set()
+
+    def respond(m, p, b):  # type: ignore[no-untyped-def]
+        if b not in seen:
+            seen.add(b)
+            return Reply(500, RACE)
+        return Reply(200)
+
+    with fake_store(respond) as fake:
+        endpoint = Endpoint(fake.base + "/sparql", update_url=fake.base + "/update")
+        part = sorted(bundled_kg.parts)[1]  # no blank nodes
+        one = replace(bundled_kg, ontology=Graph(), parts={part: bundled_kg.parts[part]})
+        result = push(one, endpoint)
+    assert result.ok and result.triples == len(bundled_kg.parts[part])
+
+
+def test_a_batch_with_blank_nodes_is_not_sent_twice_after_the_race(runner, tmp_path):
+    """A batch with blank nodes may have written part of itself before the race failed it, and
+    sending it again would add the blank nodes twice: the push stops with the store's message."""
+    plan = tmp_path / "plan.ttl"
+    plan.write_text('<https://example.org/a> <https://example.org/p> [ <https://example.org/q> "x"@nb ] .\n')
+
+    def respond(m, p, b):  # type: ignore[no-untyped-def]
+        return Reply(500, RACE) if b"INSERT" in b and b"_:" in b else Reply(200)
+
+    with fake_store(respond) as fake:
+        r = runner.invoke(main, ["push", "--endpoint", fake.base + "/sparql", "--update-url", fake.base + "/update",
+                                 "--no-ontology", str(plan)])
+    assert r.exit_code == 2
+    assert "SR197" in r.stderr
+    inserts = [b for _m, _p, b, _h in fake.requests if b"INSERT" in b and b"_:" in b]
+    assert len(inserts) == 1  # not sent again

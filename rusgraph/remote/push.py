@@ -39,7 +39,11 @@ SETTLE_TRIES = 6
 # A write the store gave up as a deadlock victim (Virtuoso "40001 Error SR172: Transaction
 # deadlocked", two pushes writing at once) was rolled back whole, so it is sent again, at most
 # this many times in all, after a random pause; then the push fails with the store's message.
-DEADLOCK_TRIES = 5
+# Virtuoso's race on registering a language tag or datatype new to the database ("SR197: Non
+# unique primary key on DB.DBA.RDF_LANGUAGE", openlink/virtuoso-opensource#1329) passes once
+# one of the two has registered it; such a write is sent again only where sending it twice
+# writes the same (a PUT, or triples without blank nodes), since it may have written part.
+WRITE_TRIES = 5
 
 
 @dataclass(frozen=True)
@@ -208,6 +212,13 @@ def _deadlocked(status: int, detail: str) -> bool:
     return status >= 500 and ("SR172" in detail or ("40001" in detail and "deadlock" in detail.lower()))
 
 
+def _registration_race(status: int, detail: str) -> bool:
+    """Virtuoso lost the race to register a new language tag or datatype (SR197/SR175 on
+    RDF_LANGUAGE or RDF_DATATYPE): the next try finds it registered."""
+    return (status >= 500 and ("SR197" in detail or "SR175" in detail)
+            and ("RDF_LANGUAGE" in detail or "RDF_DATATYPE" in detail))
+
+
 def _too_large(status: int, detail: str) -> bool:
     """The store refused a request for its size: HTTP 413, or Virtuoso's SP031 "The length of
     generated SQL text has exceeded 10000 lines of code" (about 1,200 triples of INSERT DATA)."""
@@ -228,18 +239,21 @@ class _Writer:
         self.requests = 0
         self.done = 0
 
-    def write(self, request: Callable[[], tuple[int, str]]) -> tuple[int, str]:
+    def write(self, request: Callable[[], tuple[int, str]], repeatable: bool = True) -> tuple[int, str]:
         """``request()``, sent again after a random pause while the store rolls it back as a
-        deadlock victim (at most DEADLOCK_TRIES in all); counted as requests."""
+        deadlock victim, or, when sending it twice writes the same (``repeatable``), while it
+        loses Virtuoso's registration race (at most WRITE_TRIES in all); counted as requests."""
         attempt = 0
         while True:
             status, detail = request()
             self.requests += 1
             attempt += 1
-            if not _deadlocked(status, detail) or attempt == DEADLOCK_TRIES:
+            again = _deadlocked(status, detail) or (repeatable and _registration_race(status, detail))
+            if not again or attempt == WRITE_TRIES:
                 return status, detail
             pause = random.uniform(0.05, 0.25) * 2 ** attempt
-            log.info("the store rolled a write back as a deadlock victim; sending it again in %.2f s", pause)
+            log.info("the store failed a write for a passing cause (%s); sending it again in %.2f s",
+                     detail[:120], pause)
             time.sleep(pause)
 
     def check(self, status: int, detail: str, url: str | None, action: str = "write") -> None:
@@ -247,9 +261,10 @@ class _Writer:
             raise http_error(status, redact(url or ""), action, detail, self.endpoint.has_credentials)
 
     def send(self, batches: Sequence[list[tuple]], request: Callable[[list[tuple], bool], tuple[int, str]],
-             url: str | None, *, count: bool = True) -> None:
+             url: str | None, *, count: bool = True, put_first: bool = False) -> None:
         """Send each batch with ``request(batch, first)``; a batch the store refuses as too
-        large is split in two (blank-node groups kept whole) and the rest follow at that size."""
+        large is split in two (blank-node groups kept whole) and the rest follow at that size.
+        ``put_first``: the first request replaces the graph (a PUT), so it may be sent twice."""
         queue = list(batches)
         limit: int | None = None
         first = True
@@ -260,7 +275,8 @@ class _Writer:
                 if len(smaller) > 1:
                     queue[0:0] = smaller
                     continue
-            status, detail = self.write(lambda b=batch, f=first: request(b, f))
+            repeatable = (first and put_first) or not any(isinstance(t, BNode) for triple in batch for t in triple)
+            status, detail = self.write(lambda b=batch, f=first: request(b, f), repeatable)
             if status in NO_GSP and first and self.first_of_push and url == self.endpoint.store_url:
                 raise _NoGraphStore(status)
             if _too_large(status, detail) and len(batch) > 1:
@@ -285,7 +301,7 @@ class _Writer:
         try:
             if by_gsp:
                 self.send(batches, lambda b, first: e.gsp_write(staging, _ntriples(b), put=first),
-                          e.store_url, count=False)
+                          e.store_url, count=False, put_first=True)
             else:
                 self.send(batches, lambda b, _first: e.update(_insert(staging, b)), e.update_url, count=False)
             self._put_in_place(staging, name)
